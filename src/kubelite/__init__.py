@@ -1,0 +1,3 @@
+"""kubelite: a Kubernetes-compatible API server."""
+
+__version__ = "0.1.0"

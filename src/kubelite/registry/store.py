@@ -1,0 +1,485 @@
+"""The generic REST store (upstream's `registry/generic/registry.Store`): every verb,
+implemented once for every kind, with per-kind behaviour from a Strategy.
+
+Objects enter and leave the store in the storage (hub) version; the endpoint layer
+converts. The store owns the object lifecycle: uid, creationTimestamp,
+generation, finalizers and graceful deletion, managedFields stamps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import copy
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from kubelite.machinery import errors
+from kubelite.machinery.errors import StatusError
+from kubelite.machinery.validation import generate_name
+from kubelite.registry.managedfields import stamp_managed_fields
+from kubelite.registry.strategy import Strategy
+from kubelite.storage.interface import (
+    CompactedError,
+    ConflictError,
+    KeyExistsError,
+    KeyNotFoundError,
+    Obj,
+    Preconditions,
+    Storage,
+    WatchEvent,
+)
+
+Predicate = Callable[[Obj], bool]
+UpdateFn = Callable[[Obj], Awaitable[Obj]]
+
+
+def now_rfc3339() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class WriteOptions:
+    dry_run: bool = False
+    field_manager: str = ""
+    user: Any = None
+
+
+@dataclass
+class DeleteOptions:
+    preconditions: Preconditions | None = None
+    grace_period_seconds: int | None = None
+    propagation_policy: str | None = None  # Orphan, Background, Foreground
+    dry_run: bool = False
+
+
+@dataclass
+class ListPage:
+    items: list[Obj]
+    resource_version: str
+    continue_token: str = ""
+    remaining: int | None = None
+
+
+# Admission hooks: (operation, new object, old object) -> may mutate or raise.
+Admission = Callable[[str, Obj | None, Obj | None, WriteOptions], Awaitable[None]]
+
+
+class Store:
+    def __init__(self, storage: Storage, strategy: Strategy, key_prefix: str, api_version: str) -> None:
+        self.storage = storage
+        self.strategy = strategy
+        self.key_prefix = key_prefix  # "/registry/configmaps/"
+        self.api_version = api_version  # the storage (hub) version, e.g. "apps/v1"
+        self.admission: list[Admission] = []
+        self.namespace_check: Callable[[str], Awaitable[None]] | None = None
+
+    # --- keys
+    def key(self, namespace: str, name: str) -> str:
+        if self.strategy.namespaced:
+            return f"{self.key_prefix}{namespace}/{name}"
+        return f"{self.key_prefix}{name}"
+
+    def prefix(self, namespace: str) -> str:
+        if self.strategy.namespaced and namespace:
+            return f"{self.key_prefix}{namespace}/"
+        return self.key_prefix
+
+    def _not_found(self, name: str) -> StatusError:
+        return errors.not_found(self.strategy.group, self.strategy.resource, name)
+
+    def _invalid(self, name: str, causes: list[dict[str, str]]) -> StatusError:
+        return errors.invalid(self.strategy.group, self.strategy.kind, name, causes)
+
+    # --- get
+    async def get(self, namespace: str, name: str) -> Obj:
+        try:
+            return await self.storage.get(self.key(namespace, name))
+        except KeyNotFoundError:
+            raise self._not_found(name) from None
+
+    # --- create
+    async def create(self, namespace: str, obj: Obj, opts: WriteOptions) -> Obj:
+        s = self.strategy
+        meta = obj.setdefault("metadata", {})
+        if meta.get("generateName") and not meta.get("name"):
+            meta["name"] = generate_name(meta["generateName"])
+        if s.namespaced:
+            meta["namespace"] = namespace
+        else:
+            meta.pop("namespace", None)
+        # Fields the server owns are reset whatever the client sent.
+        meta["uid"] = str(uuid.uuid4())
+        meta["creationTimestamp"] = now_rfc3339()
+        for owned in ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
+            meta.pop(owned, None)
+        meta.pop("generation", None)
+        s.prepare_for_create(obj)
+        s.default(obj)
+        for hook in self.admission:
+            await hook("CREATE", obj, None, opts)
+        causes = s.validate(obj)
+        if causes:
+            raise self._invalid(meta.get("name", ""), causes)
+        s.canonicalize(obj)
+        if s.namespaced and self.namespace_check is not None:
+            await self.namespace_check(namespace)
+        stamp_managed_fields(obj, None, opts.field_manager, "Update", self.api_version)
+        name = meta["name"]
+        key = self.key(namespace, name)
+        if opts.dry_run:
+            try:
+                await self.storage.get(key)
+            except KeyNotFoundError:
+                return obj
+            raise errors.already_exists(s.group, s.resource, name)
+        try:
+            return await self.storage.create(key, obj)
+        except KeyExistsError:
+            raise errors.already_exists(s.group, s.resource, name) from None
+
+    # --- update (PUT and PATCH both arrive here with a function from old to new)
+    async def update(
+        self,
+        namespace: str,
+        name: str,
+        new_object: UpdateFn,
+        opts: WriteOptions,
+        *,
+        subresource: str = "",
+        force_allow_create: bool = False,
+    ) -> tuple[Obj, bool]:
+        """Returns (object, created)."""
+        s = self.strategy
+        key = self.key(namespace, name)
+        try:
+            current = await self.storage.get(key)
+        except KeyNotFoundError:
+            current = None
+        if current is None:
+            if subresource or not (s.allow_create_on_update or force_allow_create):
+                raise self._not_found(name)
+            obj = await new_object({})
+            meta = obj.setdefault("metadata", {})
+            if meta.get("resourceVersion"):
+                raise self._not_found(name)
+            return await self.create(namespace, obj, opts), True
+
+        state: dict[str, Any] = {}
+
+        async def apply(old: Obj) -> Obj | None:
+            obj = await new_object(copy.deepcopy(old))
+            meta = obj.setdefault("metadata", {})
+            rv = meta.get("resourceVersion")
+            if rv and rv != old["metadata"]["resourceVersion"]:
+                raise errors.conflict(s.group, s.resource, name, errors.OPTIMISTIC_LOCK_MESSAGE)
+            if meta.get("uid") and meta["uid"] != old["metadata"]["uid"]:
+                raise errors.conflict(
+                    s.group, s.resource, name,
+                    f"Precondition failed: UID in precondition: {meta['uid']}, UID in object meta: {old['metadata']['uid']}",
+                )
+            meta["resourceVersion"] = old["metadata"]["resourceVersion"]
+            self._keep_system_metadata(meta, old["metadata"])
+            if subresource == "status":
+                s.prepare_for_status_update(obj, old)
+                obj_meta = obj["metadata"]
+                causes = s.validate_status_update(obj, old)
+            else:
+                s.prepare_for_update(obj, old)
+                s.default(obj)
+                obj_meta = obj["metadata"]
+                for hook in self.admission:
+                    await hook("UPDATE", obj, old, opts)
+                causes = s.validate_update(obj, old)
+            if causes:
+                raise self._invalid(name, causes)
+            s.canonicalize(obj)
+            if _same_ignoring_managed(obj, old):
+                state["unchanged"] = True
+                return None
+            stamp_managed_fields(obj, old, opts.field_manager, "Update", self.api_version, subresource)
+            if obj_meta.get("deletionTimestamp") and not obj_meta.get("finalizers"):
+                state["finalized"] = not s.hold_deletion(copy.deepcopy(obj))
+            if opts.dry_run:
+                state["dry_run"] = obj
+                return None
+            return obj
+
+        try:
+            result = await self.storage.guaranteed_update(key, apply)
+        except KeyNotFoundError:
+            raise self._not_found(name) from None
+        except ConflictError as exc:
+            raise errors.conflict(s.group, s.resource, name, exc.message) from None
+        if "dry_run" in state:
+            return state["dry_run"], False
+        if state.get("finalized"):
+            # The last finalizer went away from an object being deleted: delete it now.
+            await self._delete_now(key, result)
+        return result, False
+
+    @staticmethod
+    def _keep_system_metadata(meta: Obj, old: Obj) -> None:
+        """Clients cannot change what the server owns (uid, creationTimestamp, ...)."""
+        for owned in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
+            if owned in old:
+                meta[owned] = old[owned]
+            else:
+                meta.pop(owned, None)
+        if "namespace" in old:
+            meta.setdefault("namespace", old["namespace"])
+        meta.setdefault("name", old.get("name"))
+        meta.pop("selfLink", None)
+
+    # --- delete
+    async def delete(self, namespace: str, name: str, opts: DeleteOptions) -> tuple[Obj, bool]:
+        """Returns (object, deleted_now). With finalizers the object is only marked."""
+        s = self.strategy
+        key = self.key(namespace, name)
+        try:
+            current = await self.storage.get(key)
+        except KeyNotFoundError:
+            raise self._not_found(name) from None
+        self._check_preconditions(current, opts.preconditions, name)
+        meta = current["metadata"]
+        finalizers = list(meta.get("finalizers") or [])
+        policy = opts.propagation_policy
+        if policy == "Foreground" and "foregroundDeletion" not in finalizers:
+            finalizers.append("foregroundDeletion")
+        elif policy == "Orphan" and "orphan" not in finalizers:
+            finalizers.append("orphan")
+        held = s.hold_deletion(copy.deepcopy(current))
+        if finalizers or held:
+            if opts.dry_run:
+                return current, False
+
+            async def mark(old: Obj) -> Obj | None:
+                self._check_preconditions(old, opts.preconditions, name)
+                before = copy.deepcopy(old)
+                m = old["metadata"]
+                m.setdefault("deletionTimestamp", now_rfc3339())
+                m.setdefault("deletionGracePeriodSeconds", 0)
+                if finalizers:
+                    m["finalizers"] = finalizers
+                s.hold_deletion(old)
+                if old == before:
+                    return None
+                if s.spec_generation:
+                    m["generation"] = m.get("generation", 1) + 1
+                return old
+
+            try:
+                obj = await self.storage.guaranteed_update(key, mark)
+            except KeyNotFoundError:
+                raise self._not_found(name) from None
+            # No garbage collector runs yet: the orphan and foreground finalizers are honoured at once.
+            if not held and set(obj["metadata"].get("finalizers", [])) <= {"orphan", "foregroundDeletion"}:
+                return await self._delete_now(key, obj, opts.preconditions), True
+            return obj, False
+        if opts.dry_run:
+            return current, True
+        return await self._delete_now(key, current, opts.preconditions), True
+
+    async def _delete_now(self, key: str, obj: Obj, preconditions: Preconditions | None = None) -> Obj:
+        name = obj["metadata"]["name"]
+
+        async def check(current: Obj) -> None:
+            self._check_preconditions(current, preconditions, name)
+
+        try:
+            return await self.storage.delete(key, validate=check)
+        except KeyNotFoundError:
+            raise self._not_found(name) from None
+
+    def _check_preconditions(self, obj: Obj, pre: Preconditions | None, name: str) -> None:
+        if pre is None:
+            return
+        s = self.strategy
+        meta = obj["metadata"]
+        if pre.uid and pre.uid != meta.get("uid"):
+            raise errors.conflict(
+                s.group, s.resource, name,
+                f"Precondition failed: UID in precondition: {pre.uid}, UID in object meta: {meta.get('uid')}",
+            )
+        if pre.resource_version and pre.resource_version != meta.get("resourceVersion"):
+            raise errors.conflict(
+                s.group, s.resource, name,
+                f"Precondition failed: ResourceVersion in precondition: {pre.resource_version}, "
+                f"ResourceVersion in object meta: {meta.get('resourceVersion')}",
+            )
+
+    async def delete_collection(
+        self, namespace: str, predicate: Predicate, opts: DeleteOptions
+    ) -> list[Obj]:
+        page = await self.list(namespace, predicate)
+        deleted = []
+        for item in page.items:
+            meta = item["metadata"]
+            try:
+                obj, _ = await self.delete(meta.get("namespace", ""), meta["name"], opts)
+            except StatusError as exc:
+                if exc.code == 404:
+                    continue
+                raise
+            deleted.append(obj)
+        return deleted
+
+    # --- list
+    async def list(
+        self,
+        namespace: str,
+        predicate: Predicate | None = None,
+        *,
+        limit: int = 0,
+        continue_token: str = "",
+        resource_version: str = "",
+        resource_version_match: str = "",
+    ) -> ListPage:
+        prefix = self.prefix(namespace)
+        start_after = ""
+        revision = 0
+        if continue_token:
+            revision, start_after = self._decode_continue(continue_token, prefix)
+        elif resource_version_match == "Exact":
+            revision = _parse_rv(resource_version)
+        elif resource_version not in ("", "0"):
+            await self._wait_for_revision(_parse_rv(resource_version))
+        items: list[Obj] = []
+        more = False
+        remaining = 0
+        snapshot = revision
+        while True:
+            try:
+                result = await self.storage.list(
+                    prefix, revision=snapshot, limit=limit or 0, start_after=start_after
+                )
+            except CompactedError:
+                if continue_token:
+                    raise errors.gone(_CONTINUE_EXPIRED) from None
+                raise errors.gone(f"too old resource version: {revision} ({await self._compacted_hint()})") from None
+            snapshot = result.revision
+            for obj in result.items:
+                if predicate is None or predicate(obj):
+                    items.append(obj)
+            more = result.more
+            remaining = result.remaining
+            if not limit or not more or len(items) >= limit:
+                break
+            start_after = self._key_of(result.items[-1])
+        token = ""
+        if limit and more and items:
+            items = items[:limit]
+            token = self._encode_continue(snapshot, self._key_of(items[-1]), prefix)
+        page = ListPage(items, str(snapshot), token)
+        if token and predicate is None:
+            page.remaining = remaining
+        return page
+
+    async def _compacted_hint(self) -> str:
+        return "current: " + str(await self.storage.current_revision())
+
+    async def _wait_for_revision(self, revision: int) -> None:
+        """A list at resourceVersion N (NotOlderThan) waits briefly for the store to reach N."""
+        for _ in range(30):
+            if await self.storage.current_revision() >= revision:
+                return
+            await asyncio.sleep(0.1)
+        raise errors.timeout(f"Too large resource version: {revision}, current: {await self.storage.current_revision()}", 1)
+
+    def _key_of(self, obj: Obj) -> str:
+        meta = obj["metadata"]
+        return self.key(meta.get("namespace", ""), meta["name"])
+
+    @staticmethod
+    def _encode_continue(revision: int, key: str, prefix: str) -> str:
+        raw = orjson.dumps({"v": "meta.k8s.io/v1", "rv": revision, "start": key[len(prefix):] + "\x00"})
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @staticmethod
+    def _decode_continue(token: str, prefix: str) -> tuple[int, str]:
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            data = orjson.loads(raw)
+            if data.get("v") != "meta.k8s.io/v1":
+                raise ValueError
+            revision = int(data["rv"])
+            start = str(data["start"]).rstrip("\x00")
+            if revision <= 0 or "/.." in start or start.startswith("/"):
+                raise ValueError
+        except (ValueError, TypeError, KeyError, orjson.JSONDecodeError):
+            raise errors.bad_request("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)") from None
+        return revision, prefix + start
+
+    # --- watch
+    async def watch(
+        self,
+        namespace: str,
+        predicate: Predicate | None,
+        resource_version: str,
+        send_initial_events: bool | None = None,
+    ) -> AsyncIterator[WatchEvent]:
+        prefix = self.prefix(namespace)
+        initial: list[Obj] = []
+        if resource_version in ("", "0") or send_initial_events:
+            page = await self.list(namespace, predicate, resource_version="" if resource_version == "" else "0")
+            initial = page.items
+            from_rev = int(page.resource_version)
+        else:
+            from_rev = _parse_rv(resource_version)
+        stream = self.storage.watch(prefix, from_rev)
+        return _filtered(stream, initial, from_rev, predicate)
+
+
+async def _filtered(
+    stream: AsyncIterator[WatchEvent], initial: list[Obj], revision: int, predicate: Predicate | None
+) -> AsyncIterator[WatchEvent]:
+    """Initial ADDED events, then the live events seen through the selector as upstream:
+    an object moving out of the selection is DELETED, moving in is ADDED."""
+    for obj in initial:
+        yield WatchEvent("ADDED", "", obj, revision)
+    async for event in stream:
+        if predicate is None:
+            yield event
+            continue
+        now = predicate(event.obj)
+        before = event.prev is not None and predicate(event.prev)
+        if event.type == "MODIFIED":
+            if now and before:
+                yield event
+            elif now:
+                yield WatchEvent("ADDED", event.key, event.obj, event.revision, event.prev)
+            elif before:
+                yield WatchEvent("DELETED", event.key, event.obj, event.revision, event.prev)
+        elif now:
+            yield event
+
+
+_CONTINUE_EXPIRED = (
+    "The provided continue parameter is too old to display a consistent list result. You can start a new list "
+    "without the continue parameter, or use the continue token in this response to retrieve the remainder of the "
+    "results. Continuing with the provided token results in an inconsistent list - objects that were created, "
+    "modified, or deleted between the time the first chunk was returned and now may show up in the list."
+)
+
+
+def _parse_rv(rv: str) -> int:
+    try:
+        value = int(rv)
+        if value < 0:
+            raise ValueError
+        return value
+    except ValueError:
+        raise errors.bad_request(f'invalid resource version "{rv}"') from None  # noqa: B904
+
+
+def _same_ignoring_managed(a: Obj, b: Obj) -> bool:
+    ma, mb = a.get("metadata", {}), b.get("metadata", {})
+    if {k: v for k, v in a.items() if k != "metadata"} != {k: v for k, v in b.items() if k != "metadata"}:
+        return False
+    skip = ("managedFields", "resourceVersion")
+    return {k: v for k, v in ma.items() if k not in skip} == {k: v for k, v in mb.items() if k not in skip}

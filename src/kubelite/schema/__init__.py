@@ -1,0 +1,1 @@
+"""Schemas of API types: the OpenAPI model walked for pruning, defaults and merge keys."""

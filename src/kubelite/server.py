@@ -1,0 +1,146 @@
+"""Wires the server: storage → registry → API groups → mux → handler chain → ASGI app,
+and runs it until SIGTERM/SIGINT (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kubelite.apis.catalog import PREFERRED_VERSIONS, builtin_resources
+from kubelite.auth.authn import Authenticator, TokenFile
+from kubelite.auth.authz import AlwaysAllowAuthorizer, Authorizer
+from kubelite.auth.pki import PKI, ensure_pki, write_kubeconfig
+from kubelite.config import Options
+from kubelite.controllers.namespace import NamespaceController, NamespaceLifecycle
+from kubelite.endpoints.handlers import ResourceHandlers, ServedResource
+from kubelite.filters.audit import AuditSink
+from kubelite.filters.chain import build_handler_chain
+from kubelite.http import Handler, make_asgi_app
+from kubelite.machinery.scheme import Scheme
+from kubelite.mux import Mux
+from kubelite.openapi import OpenAPIBuilder, definitions
+from kubelite.registry.store import Store
+from kubelite.schema.structural import SchemaSet
+from kubelite.serving import bind, make_server
+from kubelite.storage.cacher import Cacher
+from kubelite.storage.interface import Storage
+from kubelite.version import version_info
+
+log = logging.getLogger("kubelite")
+
+
+@dataclass
+class APIServer:
+    """The assembled server: everything but the network listener."""
+
+    options: Options
+    storage: Storage
+    stores: dict[str, Store]
+    mux: Mux
+    handler: Handler
+    namespace_controller: NamespaceController
+    stopping: asyncio.Event
+    cachers: list[Cacher] = field(default_factory=list)
+
+    async def close(self) -> None:
+        self.stopping.set()
+        await self.namespace_controller.stop()
+        for cacher in self.cachers:
+            await cacher.stop()
+        await self.storage.close()
+
+
+async def open_storage(options: Options) -> Storage:
+    if options.etcd_servers:
+        raise SystemExit("--etcd-servers: the etcd backend is not available yet")
+    from kubelite.storage.sqlite import SQLiteStorage
+
+    options.data_dir.mkdir(parents=True, exist_ok=True)
+    return await SQLiteStorage.open(str(options.data_dir / "state.db"))
+
+
+async def build_server(options: Options, server_address: str, pki: PKI) -> APIServer:
+    storage = await open_storage(options)
+    scheme = Scheme()
+    schemas = SchemaSet(definitions)
+    stopping = asyncio.Event()
+    stores: dict[str, Store] = {}
+    handlers: dict[tuple[str, str, str], ResourceHandlers] = {}
+    served_all: list[ServedResource] = []
+    cachers: list[Cacher] = []
+    for builtin in builtin_resources():
+        api = builtin.api
+        cacher = Cacher(storage, builtin.key_prefix)
+        await cacher.start()
+        cachers.append(cacher)
+        store = Store(cacher, builtin.strategy, builtin.key_prefix, api.api_version)
+        scheme.set_storage_version(api.group, api.kind, api.api_version)
+        stores[api.resource if not api.group else f"{api.resource}.{api.group}"] = store
+        served = ServedResource(api, store, scheme, schemas, stopping)
+        served_all.append(served)
+        handlers[(api.group, api.version, api.resource)] = ResourceHandlers(served, lambda: served_all)
+
+    namespaces = stores["namespaces"]
+    lifecycle = NamespaceLifecycle(namespaces)
+    namespaced = [s for s in stores.values() if s.strategy.namespaced]
+    for store in namespaced:
+        store.namespace_check = lifecycle.check
+    controller = NamespaceController(namespaces, namespaced)
+    await controller.ensure_system_namespaces()
+    await controller.start()
+
+    async def storage_ok() -> bool:
+        try:
+            await storage.current_revision()
+            return True
+        except Exception:
+            return False
+
+    mux = Mux(
+        handlers,
+        version_info(),
+        OpenAPIBuilder([h.api for h in handlers.values()], version_info()),
+        {"etcd": storage_ok},
+        server_address,
+        PREFERRED_VERSIONS,
+    )
+    tokens = TokenFile.load(options.token_auth_file) if options.token_auth_file else None
+    authenticator = Authenticator(token_file=tokens, admin_token=pki.admin_token)
+    authorizer: Authorizer = AlwaysAllowAuthorizer()
+    audit_sinks: list[AuditSink] = []
+    handler = build_handler_chain(
+        mux, authenticator, authorizer, audit_sinks,
+        options.max_requests_inflight, options.max_mutating_requests_inflight, options.request_timeout,
+    )
+    mux.ready = True
+    return APIServer(options, storage, stores, mux, handler, controller, stopping, cachers)
+
+
+async def serve(options: Options) -> None:
+    started = time.monotonic()
+    data_dir = Path(options.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    sock = bind(options.bind_address, options.secure_port)
+    port = sock.getsockname()[1]
+    pki = ensure_pki(data_dir, options.bind_address)
+    host = options.bind_address if options.bind_address not in ("0.0.0.0", "::") else "127.0.0.1"
+    server_address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    server_url = f"https://{server_address}"
+    api = await build_server(options, server_address, pki)
+    kubeconfig = write_kubeconfig(data_dir, server_url, pki)
+    uv = make_server(
+        make_asgi_app(api.handler), str(pki.serving_cert), str(pki.serving_key), str(pki.ca_cert),
+        api.stopping.set, options.log_level,
+    )
+    print(f"kubelite serving on {server_url}", flush=True)
+    print(f"kubeconfig: {kubeconfig.resolve()}", flush=True)
+    log.info("ready in %.3f s", time.monotonic() - started)
+    try:
+        await uv.serve(sockets=[sock])
+    finally:
+        with contextlib.suppress(Exception):
+            await api.close()
