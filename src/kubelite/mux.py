@@ -3,6 +3,7 @@ non-resource, discovery, OpenAPI or resource handler that serves it."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,7 +15,7 @@ from kubelite.http import Request, Response
 from kubelite.machinery import errors
 from kubelite.machinery.errors import StatusError
 from kubelite.machinery.gvk import APIResource
-from kubelite.openapi import OpenAPIBuilder
+from kubelite.openapi import V2_PROTOBUF, OpenAPIBuilder, negotiate_openapi_v2
 
 HealthCheck = Callable[[], Awaitable[bool]]
 
@@ -64,18 +65,8 @@ class Mux:
                 return await self._health(request, check, path)
         if path == "/version":
             return _json(self.version_info)
-        if path == "/api":
-            fmt = discovery.negotiate_discovery(request.headers.get("accept"))
-            if fmt:
-                body = discovery.aggregated_discovery(self.api_resources, self.preferred, core=True, version=fmt)
-                return _json(body, discovery.aggregated_content_type(fmt))
-            return _json(discovery.core_versions(self.server_address))
-        if path == "/apis":
-            fmt = discovery.negotiate_discovery(request.headers.get("accept"))
-            if fmt:
-                body = discovery.aggregated_discovery(self.api_resources, self.preferred, core=False, version=fmt)
-                return _json(body, discovery.aggregated_content_type(fmt))
-            return _json(discovery.api_group_list(self.api_resources, self.preferred))
+        if path in ("/api", "/apis"):
+            return self._discovery_root(request, core=path == "/api")
         parts = path.strip("/").split("/")
         if parts[0] == "api" and len(parts) == 2:
             if any(r.group == "" and r.version == parts[1] for r in self.api_resources):
@@ -90,14 +81,11 @@ class Mux:
                 return _json(discovery.api_resource_list(parts[1], parts[2], self.api_resources))
             raise _not_found_path()
         if path == "/openapi/v2":
-            return Response(200, self.openapi.v2(), "application/json")
+            return self._openapi_v2(request)
         if path == "/openapi/v3":
             return _json(self.openapi.v3_index())
         if path.startswith("/openapi/v3/"):
-            doc = self.openapi.v3_document(path[len("/openapi/v3/"):])
-            if doc is None:
-                raise _not_found_path()
-            return Response(200, doc, "application/json", headers=[("Cache-Control", "public, immutable")])
+            return self._openapi_v3(request, path[len("/openapi/v3/"):])
         if path == "/":
             paths = sorted(
                 {"/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version", "/openapi/v2", "/openapi/v3"}
@@ -106,6 +94,44 @@ class Mux:
             )
             return _json({"paths": paths})
         raise _not_found_path()
+
+    def _discovery_root(self, request: Request, core: bool) -> Response:
+        fmt = discovery.negotiate_discovery(request.headers.get("accept"))
+        if fmt is None:
+            if core:
+                return _json(discovery.core_versions(self.server_address))
+            return _json(discovery.api_group_list(self.api_resources, self.preferred))
+        doc = discovery.aggregated_discovery(self.api_resources, self.preferred, core=core, version=fmt)
+        etag = f'"{discovery.discovery_etag(doc)}"'
+        headers = [("ETag", etag), ("Vary", "Accept"), ("Cache-Control", "public")]
+        if request.headers.get("if-none-match") == etag:
+            return Response(304, b"", discovery.discovery_content_type(fmt), headers)
+        return Response(200, orjson.dumps(doc), discovery.discovery_content_type(fmt), headers)
+
+    def _openapi_v2(self, request: Request) -> Response:
+        fmt = negotiate_openapi_v2(request.headers.get("accept"))
+        if fmt is None:
+            raise errors.not_acceptable("only the following media types are accepted: application/json, " + V2_PROTOBUF)
+        etag = f'"{self.openapi.v2_etag()}"'
+        headers = [("ETag", etag), ("Vary", "Accept")]
+        content_type = V2_PROTOBUF if fmt == "protobuf" else "application/json"
+        if request.headers.get("if-none-match") == etag:
+            return Response(304, b"", content_type, headers)
+        body = self.openapi.v2_protobuf() if fmt == "protobuf" else self.openapi.v2()
+        return Response(200, body, content_type, headers)
+
+    def _openapi_v3(self, request: Request, path: str) -> Response:
+        doc = self.openapi.v3_document(path)
+        if doc is None:
+            raise _not_found_path()
+        current = self.openapi.v3_hash(path)
+        asked = request.param("hash")
+        if asked and asked != current:
+            return Response(301, b"", "text/plain", [("Location", f"/openapi/v3/{path}?hash={current}")])
+        headers = [("ETag", f'"{current}"'), ("Vary", "Accept")]
+        if asked:
+            headers += [("Cache-Control", "public, immutable"), ("Expires", _a_year_ahead())]
+        return Response(200, doc, "application/json", headers)
 
     async def _health(self, request: Request, endpoint: str, path: str) -> Response:
         checks = dict(self.health_checks)
@@ -144,3 +170,9 @@ class Mux:
 
 def _json(body: Any, content_type: str = "application/json") -> Response:
     return Response(200, orjson.dumps(body), content_type)
+
+
+def _a_year_ahead() -> str:
+    from email.utils import formatdate
+
+    return formatdate(time.time() + 365 * 24 * 3600, usegmt=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kubelite.apis.catalog import PREFERRED_VERSIONS, builtin_resources
 from kubelite.auth.authn import Authenticator, TokenFile
-from kubelite.auth.authz import AlwaysAllowAuthorizer, Authorizer
+from kubelite.auth.authz import Authorizer, new_authorizer
 from kubelite.auth.pki import PKI, ensure_pki, write_kubeconfig
 from kubelite.config import Options
 from kubelite.controllers.namespace import NamespaceController, NamespaceLifecycle
@@ -50,7 +50,7 @@ class APIServer:
         self.stopping.set()
         await self.namespace_controller.stop()
         for cacher in self.cachers:
-            await cacher.stop()
+            await cacher.close()
         await self.storage.close()
 
 
@@ -60,7 +60,7 @@ async def open_storage(options: Options) -> Storage:
     from kubelite.storage.sqlite import SQLiteStorage
 
     options.data_dir.mkdir(parents=True, exist_ok=True)
-    return await SQLiteStorage.open(str(options.data_dir / "state.db"))
+    return await SQLiteStorage(str(options.data_dir / "state.db")).open()
 
 
 async def build_server(options: Options, server_address: str, pki: PKI) -> APIServer:
@@ -110,7 +110,7 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
     )
     tokens = TokenFile.load(options.token_auth_file) if options.token_auth_file else None
     authenticator = Authenticator(token_file=tokens, admin_token=pki.admin_token)
-    authorizer: Authorizer = AlwaysAllowAuthorizer()
+    authorizer: Authorizer = new_authorizer(options.authorization_mode)
     audit_sinks: list[AuditSink] = []
     handler = build_handler_chain(
         mux, authenticator, authorizer, audit_sinks,

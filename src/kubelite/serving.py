@@ -19,7 +19,7 @@ class TLSHttpToolsProtocol(HttpToolsProtocol):
 
     _peer_cert_der: bytes | None = None
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:
         super().connection_made(transport)
         ssl_object = transport.get_extra_info("ssl_object")
         self._peer_cert_der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
@@ -56,7 +56,7 @@ def make_server(
 ) -> Server:
     config = uvicorn.Config(
         app,
-        http=TLSHttpToolsProtocol,  # type: ignore[arg-type]
+        http=TLSHttpToolsProtocol,
         loop="none",
         lifespan="off",
         ssl_certfile=cert,

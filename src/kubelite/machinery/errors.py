@@ -85,7 +85,8 @@ OPTIMISTIC_LOCK_MESSAGE = "the object has been modified; please apply your chang
 def invalid(group: str, kind: str, name: str, causes: list[dict[str, str]]) -> StatusError:
     """A 422 Invalid error; each cause is {reason, message, field} as upstream's field.Error."""
     gk = f"{kind}.{group}" if group else kind
-    parts = [f"{c['field']}: {c['message']}" if c.get("field") else c["message"] for c in causes]
+    # Like upstream's field.ErrorList.ToAggregate, repeated messages appear once (causes keep them all).
+    parts = list(dict.fromkeys(f"{c['field']}: {c['message']}" if c.get("field") else c["message"] for c in causes))
     if len(parts) == 1:
         agg = parts[0]
     else:
@@ -130,7 +131,7 @@ def request_entity_too_large(message: str) -> StatusError:
 
 
 def unsupported_media_type(content_type: str) -> StatusError:
-    return StatusError(415, "UnsupportedMediaType", f'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf', None)
+    return StatusError(415, "UnsupportedMediaType", 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf', None)
 
 
 def too_many_requests(message: str, retry_after: int = 1) -> StatusError:

@@ -80,5 +80,5 @@ def stamp_managed_fields(
 def _merge(a: Obj, b: Obj) -> Obj:
     out = dict(a)
     for k, v in b.items():
-        out[k] = _merge(out[k], v) if isinstance(out.get(k), dict) and v else v if k not in out else out[k]
+        out[k] = _merge(out[k], v) if k in out else v
     return out

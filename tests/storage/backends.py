@@ -1,0 +1,75 @@
+"""The backends the storage contract suite runs against.
+
+A Backend opens a Storage on the running loop, can restart it on the same data (for
+etcd: reconnect), and closes it. Tests keep their keys under PREFIX, the resource
+prefix a Cacher would serve.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from kubelite.storage.cacher import Cacher
+from kubelite.storage.interface import Storage
+from kubelite.storage.sqlite import SQLiteStorage
+
+PREFIX = "/registry/things/"
+
+
+class Backend(Protocol):
+    def __init__(self, tmp_path: Path) -> None: ...
+
+    async def open(self) -> Storage: ...
+
+    async def restart(self) -> Storage:
+        """Close and open again on the same data."""
+
+    async def close(self) -> None: ...
+
+
+class SQLiteBackend:
+    def __init__(self, tmp_path: Path) -> None:
+        self.path = str(tmp_path / "kubelite.db")
+        self.storage: SQLiteStorage | None = None
+
+    async def open(self) -> Storage:
+        # A small replay page so the tests cross page boundaries while replaying.
+        self.storage = await SQLiteStorage(self.path, replay_page=7).open()
+        return self.storage
+
+    async def restart(self) -> Storage:
+        await self.close()
+        return await self.open()
+
+    async def close(self) -> None:
+        if self.storage is not None:
+            await self.storage.close()
+            self.storage = None
+
+
+class CacherBackend:
+    """The watch cache for PREFIX in front of SQLite."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.inner = SQLiteBackend(tmp_path)
+        self.cacher: Cacher | None = None
+
+    async def open(self) -> Storage:
+        storage = await self.inner.open()
+        self.cacher = Cacher(storage, PREFIX, window=1000, bookmark_interval=None)
+        await self.cacher.start()
+        return self.cacher
+
+    async def restart(self) -> Storage:
+        await self.close()
+        return await self.open()
+
+    async def close(self) -> None:
+        if self.cacher is not None:
+            await self.cacher.close()
+            self.cacher = None
+        await self.inner.close()
+
+
+BACKENDS: dict[str, type[Backend]] = {"sqlite": SQLiteBackend, "cacher": CacherBackend}
