@@ -25,11 +25,21 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-requests-inflight", type=int, default=400)
     serve.add_argument("--max-mutating-requests-inflight", type=int, default=200)
     serve.add_argument("--request-timeout", type=float, default=60.0, help="seconds (default 60)")
+    serve.add_argument("--etcd-compaction-interval", default="5m", help="how often history is compacted, a duration (default 5m; 0 disables)")
     serve.add_argument("--v", "-v", type=int, default=0, dest="verbosity", help="log verbosity")
     kubeconfig = sub.add_parser("kubeconfig", help="print the admin kubeconfig")
     kubeconfig.add_argument("--data-dir", type=Path, default=Path(".kubelite"))
     sub.add_parser("version", help="print the version")
     return parser
+
+
+def _duration(text: str) -> float:
+    from kubelite.filters.timeout import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError:
+        raise SystemExit(f"invalid duration: {text!r}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         max_requests_inflight=args.max_requests_inflight,
         max_mutating_requests_inflight=args.max_mutating_requests_inflight,
         request_timeout=args.request_timeout,
+        compaction_interval=_duration(args.etcd_compaction_interval),
         log_level="debug" if args.verbosity >= 4 else "info" if args.verbosity >= 1 else "warning",
     )
     logging.basicConfig(level=logging.DEBUG if args.verbosity >= 4 else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

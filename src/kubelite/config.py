@@ -18,7 +18,6 @@ class Options:
     max_requests_inflight: int = 400
     max_mutating_requests_inflight: int = 200
     request_timeout: float = 60.0
-    # How many revisions of history to keep for watches before compacting (upstream
-    # compacts etcd every 5 minutes; a revision window is simpler to reason about).
+    # --etcd-compaction-interval: history older than one interval is compacted (410 Gone).
     compaction_interval: float = 300.0
     log_level: str = "info"

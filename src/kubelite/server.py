@@ -27,6 +27,7 @@ from kubelite.registry.store import Store
 from kubelite.schema.structural import SchemaSet
 from kubelite.serving import bind, make_server
 from kubelite.storage.cacher import Cacher
+from kubelite.storage.compactor import run_compactor
 from kubelite.storage.interface import Storage
 from kubelite.version import version_info
 
@@ -45,9 +46,14 @@ class APIServer:
     namespace_controller: NamespaceController
     stopping: asyncio.Event
     cachers: list[Cacher] = field(default_factory=list)
+    background: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def close(self) -> None:
         self.stopping.set()
+        for task in self.background:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await self.namespace_controller.stop()
         for cacher in self.cachers:
             await cacher.close()
@@ -116,8 +122,11 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
         mux, authenticator, authorizer, audit_sinks,
         options.max_requests_inflight, options.max_mutating_requests_inflight, options.request_timeout,
     )
+    background = []
+    if options.compaction_interval > 0:
+        background.append(asyncio.create_task(run_compactor(storage, options.compaction_interval)))
     mux.ready = True
-    return APIServer(options, storage, stores, mux, handler, controller, stopping, cachers)
+    return APIServer(options, storage, stores, mux, handler, controller, stopping, cachers, background)
 
 
 async def serve(options: Options) -> None:

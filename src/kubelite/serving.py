@@ -19,14 +19,14 @@ class TLSHttpToolsProtocol(HttpToolsProtocol):
 
     _peer_cert_der: bytes | None = None
 
-    def connection_made(self, transport: asyncio.Transport) -> None:
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         ssl_object = transport.get_extra_info("ssl_object")
         self._peer_cert_der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self.scope["extensions"] = {"tls": {"peer_cert_der": self._peer_cert_der}}  # type: ignore[typeddict-unknown-key]
+        self.scope["extensions"] = {"tls": {"peer_cert_der": self._peer_cert_der}}
 
 
 class Server(uvicorn.Server):

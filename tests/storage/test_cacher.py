@@ -100,7 +100,7 @@ async def test_watchers_share_event_objects(sqlite: SQLiteStorage) -> None:
 async def test_prev_comes_from_the_cache(sqlite: SQLiteStorage) -> None:
     c = await cacher(sqlite)
     created = await c.create(key("a"), obj("a", x=1))
-    w = c.watch(PREFIX, c.revision)
+    w = c.watch(PREFIX, rv(created))  # (c.revision may not have caught up yet)
     pending = asyncio.ensure_future(take(w, 2))
     await asyncio.sleep(0.05)
 
@@ -151,8 +151,8 @@ async def test_slow_watcher_is_dropped_not_waited_for(sqlite: SQLiteStorage) -> 
 
 async def test_relist_when_the_storage_watch_breaks(sqlite: SQLiteStorage) -> None:
     c = await cacher(sqlite)
-    await c.create(key("a"), obj("a"))
-    w = c.watch(PREFIX, c.revision)
+    a = await c.create(key("a"), obj("a"))
+    w = c.watch(PREFIX, rv(a))
     pending = asyncio.ensure_future(take_until(w, 10**9))
     await asyncio.sleep(0.05)
     # break the cache's own storage watch, as an overflow would

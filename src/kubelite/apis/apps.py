@@ -6,7 +6,8 @@ from typing import Any
 
 from kubelite.apis.podspec import default_pod_template, validate_pod_spec
 from kubelite.endpoints.table import age
-from kubelite.machinery import errors, labels, validation
+from kubelite.machinery import errors, validation
+from kubelite.machinery.labels import selector_from_label_selector
 from kubelite.registry.strategy import AGE_COLUMN, NAME_COLUMN, Cause, Obj, Strategy, TableColumn
 
 
@@ -21,7 +22,7 @@ def validate_selector_matches_template(spec: Obj, path: str = "spec") -> list[Ca
     if not selector.get("matchLabels") and not selector.get("matchExpressions"):
         errs.append(errors.invalid_value(f"{path}.selector", selector, "empty selector is invalid for deployment"))
         return errs
-    sel = labels.selector_from_label_selector(selector)
+    sel = selector_from_label_selector(selector)
     template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
     if sel is not None and not sel.matches(template_labels):
         errs.append(errors.invalid_value(
@@ -90,7 +91,7 @@ class DeploymentStrategy(Strategy):
     def table_row(self, obj: Obj) -> list[Any]:
         spec, status = obj.get("spec", {}), obj.get("status", {})
         containers = ((spec.get("template") or {}).get("spec") or {}).get("containers") or []
-        sel = labels.selector_from_label_selector(spec.get("selector") or {})
+        sel = selector_from_label_selector(spec.get("selector") or {})
         return [
             obj["metadata"]["name"],
             f"{status.get('readyReplicas', 0)}/{spec.get('replicas', 0)}",

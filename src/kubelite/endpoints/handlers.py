@@ -11,7 +11,6 @@ from typing import Any
 import orjson
 
 from kubelite.endpoints import negotiation
-from kubelite.endpoints.negotiation import MediaType
 from kubelite.endpoints.table import partial_metadata, partial_metadata_list, table
 from kubelite.endpoints.watch import serve_watch
 from kubelite.http import Request, Response
@@ -125,7 +124,7 @@ class ResourceHandlers:
         elif media.as_kind == "PartialObjectMetadata":
             body = partial_metadata(obj, media.as_version)
         elif media.as_kind:
-            raise errors.not_acceptable(f"only the following media types are accepted: application/json, application/yaml")
+            raise errors.not_acceptable("only the following media types are accepted: application/json, application/yaml")
         else:
             body = self._out(obj)
         return Response(status, negotiation.encode(body, media), media.content_type)
@@ -154,18 +153,20 @@ class ResourceHandlers:
         return obj
 
     def _check_type(self, obj: Obj) -> None:
-        api_version = obj.get("apiVersion")
-        kind = obj.get("kind")
-        if not kind:
-            raise bad_request(f"Object 'Kind' is missing in '{orjson.dumps(obj).decode()[:500]}'")
-        if not api_version:
-            raise bad_request(f"Object 'apiVersion' is missing in '{orjson.dumps(obj).decode()[:500]}'")
-        if api_version != self.api.api_version or kind != self.api.kind:
+        """Missing apiVersion/kind default to the endpoint's, as upstream's decoder does;
+        a different one is refused."""
+        api_version = obj.setdefault("apiVersion", self.api.api_version)
+        kind = obj.setdefault("kind", self.api.kind)
+        if api_version != self.api.api_version:
             raise bad_request(
                 f"the API version in the data ({api_version}) does not match the expected API version ({self.api.api_version})"
-                if api_version != self.api.api_version
-                else f"the kind in the data ({kind}) does not match the expected kind ({self.api.kind})"
             )
+        if kind != self.api.kind:
+            raise bad_request(f"the kind in the data ({kind}) does not match the expected kind ({self.api.kind})")
+
+    def _check_namespace(self, meta: Obj, namespace: str) -> None:
+        if self.api.namespaced and meta.get("namespace") and meta["namespace"] != namespace:
+            raise bad_request("the namespace of the provided object does not match the namespace sent on the request")
 
     def _validate_fields(self, request: Request, obj: Obj, mode: str) -> None:
         """fieldValidation: report (Strict), warn about (Warn) or silently drop (Ignore) unknown fields."""
@@ -262,9 +263,7 @@ class ResourceHandlers:
         meta = obj.get("metadata")
         if not isinstance(meta, dict):
             meta = obj["metadata"] = {}
-        if self.api.namespaced:
-            if meta.get("namespace") and meta["namespace"] != namespace:
-                raise bad_request("the namespace of the provided object does not match the namespace sent on the request")
+        self._check_namespace(meta, namespace)
         hub = self.served.scheme.to_hub(obj, self.api)
         created = await self.store.create(namespace, hub, opts)
         request.warnings.extend(self.strategy.warnings(created, None))
@@ -289,8 +288,7 @@ class ResourceHandlers:
         if meta.get("name") != info.name:
             raise bad_request(f"the name of the object ({meta.get('name', '')}) does not match the name on the URL ({info.name})")
         namespace = self._namespace(request)
-        if self.api.namespaced and meta.get("namespace") and meta["namespace"] != namespace:
-            raise bad_request("the namespace of the provided object does not match the namespace sent on the request")
+        self._check_namespace(meta, namespace)
         hub = self.served.scheme.to_hub(obj, self.api)
 
         async def new_object(old: Obj) -> Obj:
@@ -364,12 +362,10 @@ class ResourceHandlers:
             return self._respond(request, obj)
         if self.strategy.return_deleted_object:
             return self._respond(request, obj)
-        status = {
-            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
-            "details": {"name": info.name, "kind": self.api.resource, "uid": obj["metadata"].get("uid", "")},
-        }
+        details = {"name": info.name, "kind": self.api.resource, "uid": obj["metadata"].get("uid", "")}
         if self.api.group:
-            status["details"]["group"] = self.api.group
+            details["group"] = self.api.group
+        status = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}
         return Response(200, orjson.dumps(status))
 
     async def delete_collection(self, request: Request) -> Response:

@@ -4,6 +4,7 @@ request body is decoded."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,10 +59,8 @@ def _parse_accept(header: str) -> list[tuple[str, dict[str, str], float]]:
                 k, v = f.split("=", 1)
                 params[k.strip().lower()] = v.strip().strip('"')
         q = 1.0
-        try:
+        with contextlib.suppress(ValueError):
             q = float(params.pop("q", "1"))
-        except ValueError:
-            pass
         out.append((fields[0].lower(), params, q))
     # Stable sort keeps the client's order among equal q values.
     out.sort(key=lambda c: -c[2])

@@ -33,11 +33,10 @@ def parse_request_info(request: Request) -> RequestInfo:
         # the deprecated /watch/ path prefix
         info.verb = "watch"
         rest = rest[1:]
-    if rest and rest[0] == "namespaces":
-        if len(rest) > 1:
-            info.namespace = rest[1]
-            if len(rest) > 2 and rest[2] not in _NAMESPACE_SUBRESOURCES:
-                rest = rest[2:]
+    if rest and rest[0] == "namespaces" and len(rest) > 1:
+        info.namespace = rest[1]
+        if len(rest) > 2 and rest[2] not in _NAMESPACE_SUBRESOURCES:
+            rest = rest[2:]
     info.parts = rest
     if len(rest) >= 3:
         info.subresource = rest[2]

@@ -8,7 +8,13 @@ that the writer's commit callback drives, in revision order.
 
 Supported list revisions: 0 (latest) and any revision from the compacted one up to
 the current one (a past snapshot is rebuilt from kv + history); older ->
-CompactedError, newer -> FutureRevisionError.
+CompactedError, newer -> FutureRevisionError. watch(prefix, R) works for any R from
+the compacted revision on (R = 0 replays all history, so it fails once anything was
+compacted); for "the current state, then changes", list and watch from the list's
+revision.
+
+Watch queues hold up to watch_queue_size events per watcher; past that the watcher
+gets WatchOverflowError (writers never wait for watchers).
 
 Ownership: create() takes ownership of obj and returns it with resourceVersion set;
 guaranteed_update() returns fn's result likewise. Objects handed out by watch() are
