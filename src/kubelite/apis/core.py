@@ -71,6 +71,16 @@ class NamespaceStrategy(Strategy):
         # spec.finalizers change only through the finalize subresource.
         obj.setdefault("spec", {})["finalizers"] = old.get("spec", {}).get("finalizers", [])
 
+    def prepare_for_subresource_update(self, subresource: str, obj: Obj, old: Obj) -> None:
+        if subresource != "finalize":
+            super().prepare_for_subresource_update(subresource, obj, old)
+            return
+        finalizers = (obj.get("spec") or {}).get("finalizers") or []
+        obj.clear()
+        obj.update({k: v for k, v in old.items() if k not in ("metadata", "spec")})
+        obj["metadata"] = dict(old["metadata"])
+        obj["spec"] = {**(old.get("spec") or {}), "finalizers": finalizers}
+
     def hold_deletion(self, obj: Obj) -> bool:
         if not obj.get("spec", {}).get("finalizers"):
             return False

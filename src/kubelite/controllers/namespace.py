@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable
 
 from kubelite.machinery import errors
-from kubelite.registry.store import DeleteOptions, Store
+from kubelite.registry.store import DeleteOptions, Store, WriteOptions
 from kubelite.storage.interface import KeyNotFoundError, Obj
 
 log = logging.getLogger("kubelite.namespace")
@@ -24,10 +24,16 @@ SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
 class NamespaceLifecycle:
-    """Admission for namespaced creates."""
+    """Admission: namespaced creates need a live namespace; system namespaces stay."""
 
     def __init__(self, namespaces: Store) -> None:
         self.namespaces = namespaces
+        namespaces.admission.append(self.admit_namespace)
+
+    async def admit_namespace(self, operation: str, obj: Obj | None, old: Obj | None, opts: WriteOptions) -> None:
+        if operation == "DELETE" and old is not None and old["metadata"]["name"] in SYSTEM_NAMESPACES:
+            name = old["metadata"]["name"]
+            raise errors.forbidden("", "namespaces", name, "this namespace may not be deleted")
 
     async def check(self, namespace: str) -> None:
         try:
@@ -64,8 +70,6 @@ class NamespaceController:
                 await self._task
 
     async def ensure_system_namespaces(self) -> None:
-        from kubelite.registry.store import WriteOptions
-
         for name in SYSTEM_NAMESPACES:
             try:
                 await self.namespaces.storage.get(self.namespaces.key("", name))

@@ -185,8 +185,8 @@ class Store:
                 )
             meta["resourceVersion"] = old["metadata"]["resourceVersion"]
             self._keep_system_metadata(meta, old["metadata"])
-            if subresource == "status":
-                s.prepare_for_status_update(obj, old)
+            if subresource:
+                s.prepare_for_subresource_update(subresource, obj, old)
                 obj_meta = obj["metadata"]
                 causes = s.validate_status_update(obj, old)
             else:
@@ -246,6 +246,8 @@ class Store:
         except KeyNotFoundError:
             raise self._not_found(name) from None
         self._check_preconditions(current, opts.preconditions, name)
+        for hook in self.admission:
+            await hook("DELETE", None, current, WriteOptions(dry_run=opts.dry_run))
         meta = current["metadata"]
         finalizers = list(meta.get("finalizers") or [])
         policy = opts.propagation_policy

@@ -98,7 +98,11 @@ class Strategy:
         e.g. a namespace whose spec.finalizers are not done). May change obj."""
         return False
 
-    # --- status subresource
+    # --- subresources
+    def prepare_for_subresource_update(self, subresource: str, obj: Obj, old: Obj) -> None:
+        """An update through a subresource changes only what that subresource owns."""
+        self.prepare_for_status_update(obj, old)
+
     def prepare_for_status_update(self, obj: Obj, old: Obj) -> None:
         """The status endpoint changes status only (and metadata that any update may change)."""
         status = obj.get("status")
