@@ -132,7 +132,8 @@ def make_asgi_app(handler: Handler) -> Callable[..., Awaitable[None]]:
         out_headers = [(b"content-type", response.content_type.encode())]
         out_headers += [(k.lower().encode(), v.encode()) for k, v in response.headers]
         for w in request.warnings:
-            out_headers.append((b"warning", f'299 - "{w}"'.encode()))
+            quoted = w.replace("\\", "\\\\").replace('"', '\\"')
+            out_headers.append((b"warning", f'299 - "{quoted}"'.encode()))
         if response.stream is None:
             out_headers.append((b"content-length", str(len(response.body)).encode()))
             await send({"type": "http.response.start", "status": response.status, "headers": out_headers})

@@ -125,5 +125,5 @@ def test_canonical_strings_are_stable_and_exact(number: str, suffix: str) -> Non
         scale = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30}[suffix]
         expected = Fraction(number) * scale
         if "i" in suffix and abs(expected) > 2**63 - 1:
-            expected = (2**63 - 1) * (1 if expected > 0 else -1)  # binary quantities are capped at int64
+            expected = Fraction((2**63 - 1) * (1 if expected > 0 else -1))  # binary quantities are capped at int64
         assert q.to_fraction() == expected  # no rounding at or above nano precision

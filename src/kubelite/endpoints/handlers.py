@@ -313,11 +313,7 @@ class ResourceHandlers:
         body = await request.body()
         if patch_type == "apply":
             raise StatusError(415, "UnsupportedMediaType", "server-side apply is not supported yet")
-        document = negotiation.decode_patch_document(body)
-        if patch_type == "json" and not isinstance(document, list):
-            raise bad_request("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
-        if patch_type in ("merge", "strategic") and not isinstance(document, dict):
-            raise bad_request("json: cannot unmarshal array into Go value of type map[string]interface {}")
+        document = patch.decode_body(body, patch_type, mode)
         if info.subresource == "scale":
             return await self._patch_scale(request, document, patch_type, opts)
         namespace = self._namespace(request)
@@ -335,9 +331,7 @@ class ResourceHandlers:
             except strategic.StrategicPatchError as exc:
                 raise bad_request(str(exc)) from None
             except patch.PatchError as exc:
-                if exc.code == 422:
-                    raise errors.invalid(self.api.group, self.api.kind, info.name, [{"reason": "FieldValueInvalid", "message": exc.message, "field": ""}]) from None
-                raise StatusError(exc.code, "BadRequest" if exc.code == 400 else "Invalid", exc.message) from None
+                raise exc.status_error() from None
             if not isinstance(patched, dict):
                 raise bad_request("the patch produced a document that is not an object")
             if patched.get("apiVersion") != self.api.api_version or patched.get("kind") != self.api.kind:
@@ -458,7 +452,7 @@ class ResourceHandlers:
                     return patch.apply_json_patch(scale, document)
                 return patch.apply_merge_patch(scale, document)
             except patch.PatchError as exc:
-                raise StatusError(exc.code, "BadRequest" if exc.code == 400 else "Invalid", exc.message) from None
+                raise exc.status_error() from None
 
         return await self._scale_update(request, compute, opts)
 

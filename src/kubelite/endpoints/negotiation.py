@@ -137,10 +137,3 @@ def _yaml(body: bytes) -> Any:
         return yaml.load(body, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise bad_request(f"error converting YAML to JSON: {exc}") from None
-
-
-def decode_patch_document(body: bytes) -> Any:
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise bad_request(f"error decoding patch: {exc.msg}") from None

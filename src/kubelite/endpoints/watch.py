@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -73,10 +74,25 @@ def _encoder(served: ServedResource, media: MediaType, out: Callable[[Obj], Obj]
         elif media.as_kind:
             body = partial_metadata(obj, media.as_version)
         else:
-            body = out(obj)
+            # Every watcher of a resource gets the same bytes for the same event: encode once.
+            meta = obj["metadata"]
+            cache_key = (event_type, meta.get("uid"), meta.get("resourceVersion"), served.api.api_version, served.api.resource)
+            cached = _ENCODED.get(cache_key)
+            if cached is None:
+                cached = orjson.dumps({"type": event_type, "object": out(obj)}) + b"\n"
+                _ENCODED[cache_key] = cached
+                if len(_ENCODED) > _ENCODED_MAX:
+                    _ENCODED.popitem(last=False)
+            return cached
         return orjson.dumps({"type": event_type, "object": body}) + b"\n"
 
     return encode
+
+
+# Recently encoded watch events, keyed by (type, uid, resourceVersion, apiVersion, resource):
+# a uid and resourceVersion name one state of one object, so the bytes never go stale.
+_ENCODED: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_ENCODED_MAX = 4096
 
 
 async def _stream(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kubelite.machinery.errors import StatusError, bad_request
+from kubelite.machinery.errors import bad_request
 from kubelite.machinery.validation import go_quote, go_string_slice, is_qualified_name, is_valid_label_value
 
 # selection.Operator values
@@ -147,7 +147,8 @@ def _compile(reqs: tuple[Requirement, ...]) -> Callable[[Labels | None], bool]:
 
 
 class Selector:
-    """An AND of requirements. `nothing=True` is upstream's labels.Nothing()."""
+    """An AND of requirements; `matches(labels)` takes a label dict (None means no labels).
+    `nothing=True` is upstream's labels.Nothing(), which matches no object."""
 
     __slots__ = ("requirements", "_nothing", "matches")
 
@@ -415,6 +416,6 @@ def selector_from_label_selector(ps: Mapping[str, Any] | None) -> Selector:
 
 
 __all__ = [
-    "EVERYTHING", "NOTHING", "Requirement", "Selector", "StatusError", "new_requirement", "parse",
+    "EVERYTHING", "NOTHING", "Requirement", "Selector", "new_requirement", "parse",
     "parse_selector", "selector_from_label_selector", "selector_from_set",
 ]

@@ -251,9 +251,6 @@ def validate_labels(labels: Mapping[str, str] | None, path: str) -> list[Cause]:
     return errs
 
 
-_SELECTOR_OPS = ("In", "NotIn", "Exists", "DoesNotExist")
-
-
 def validate_label_selector(
     selector: Mapping[str, Any] | None, path: str, allow_invalid_label_value: bool = False
 ) -> list[Cause]:
