@@ -17,7 +17,7 @@ from kubelite.auth.pki import PKI, ensure_pki, write_kubeconfig
 from kubelite.config import Options
 from kubelite.controllers.namespace import NamespaceController, NamespaceLifecycle
 from kubelite.endpoints.handlers import ResourceHandlers, ServedResource
-from kubelite.filters.audit import AuditSink
+from kubelite.filters.audit import AuditSink, file_sink
 from kubelite.filters.chain import build_handler_chain
 from kubelite.http import Handler, make_asgi_app
 from kubelite.machinery.scheme import Scheme
@@ -117,7 +117,7 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
     tokens = TokenFile.load(options.token_auth_file) if options.token_auth_file else None
     authenticator = Authenticator(token_file=tokens, admin_token=pki.admin_token)
     authorizer: Authorizer = new_authorizer(options.authorization_mode)
-    audit_sinks: list[AuditSink] = []
+    audit_sinks: list[AuditSink] = [file_sink(options.audit_log_path)] if options.audit_log_path else []
     handler = build_handler_chain(
         mux, authenticator, authorizer, audit_sinks,
         options.max_requests_inflight, options.max_mutating_requests_inflight, options.request_timeout,

@@ -130,3 +130,23 @@ def test_finalizers_and_namespace_deletion(kubectl: Kubectl, namespace: str) -> 
     kubectl("delete", "ns", doomed, "--timeout=60s")
     assert "not found" in kubectl.fails("get", "ns", doomed)
     assert "not found" in kubectl.fails("-n", doomed, "create", "cm", "late")
+
+
+def test_audit_log(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.e2e.server import KubeliteProcess
+
+    log = tmp_path / "audit.log"
+    server = KubeliteProcess(tmp_path / "data", ["--audit-log-path", str(log)])
+    server.start()
+    try:
+        kubectl = Kubectl(server.kubeconfig)
+        kubectl("get", "namespaces")
+        kubectl.fails("-n", "default", "get", "cm", "missing")
+    finally:
+        server.stop()
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert all(e["apiVersion"] == "audit.k8s.io/v1" and e["kind"] == "Event" for e in events)
+    lists = [e for e in events if e["verb"] == "list" and e.get("objectRef", {}).get("resource") == "namespaces"]
+    assert lists and lists[0]["user"]["username"] == "kubernetes-admin" and lists[0]["responseStatus"]["code"] == 200
+    missing = [e for e in events if e.get("objectRef", {}).get("name") == "missing"]
+    assert missing and missing[0]["responseStatus"]["code"] == 404
