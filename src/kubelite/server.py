@@ -74,23 +74,24 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
     scheme = Scheme()
     schemas = SchemaSet(definitions)
     stopping = asyncio.Event()
-    stores: dict[str, Store] = {}
+    stores: dict[str, Store] = {}  # by storage key prefix: one store per stored resource
     handlers: dict[tuple[str, str, str], ResourceHandlers] = {}
-    served_all: list[ServedResource] = []
-    cachers: list[Cacher] = []
-    for builtin in builtin_resources():
+    builtins = builtin_resources()
+    cachers = {b.key_prefix: Cacher(storage, b.key_prefix) for b in builtins}
+    await asyncio.gather(*(c.start() for c in cachers.values()))
+    # The storage version of each resource comes first, so its store exists when other
+    # versions (or another group sharing the storage, like events.k8s.io) are served.
+    for builtin in sorted(builtins, key=lambda b: b.stored_as is not None):
         api = builtin.api
-        cacher = Cacher(storage, builtin.key_prefix)
-        await cacher.start()
-        cachers.append(cacher)
-        store = Store(cacher, builtin.strategy, builtin.key_prefix, api.api_version)
-        scheme.set_storage_version(api.group, api.kind, api.api_version)
-        stores[api.resource if not api.group else f"{api.resource}.{api.group}"] = store
+        store = stores.get(builtin.key_prefix)
+        if store is None:
+            store = Store(cachers[builtin.key_prefix], builtin.strategy, builtin.key_prefix, api.api_version)
+            stores[builtin.key_prefix] = store
+        scheme.set_storage_version(api.group, api.kind, store.api_version)
         served = ServedResource(api, store, scheme, schemas, stopping)
-        served_all.append(served)
-        handlers[(api.group, api.version, api.resource)] = ResourceHandlers(served, lambda: served_all)
+        handlers[(api.group, api.version, api.resource)] = ResourceHandlers(served)
 
-    namespaces = stores["namespaces"]
+    namespaces = stores["/registry/namespaces/"]
     lifecycle = NamespaceLifecycle(namespaces)
     namespaced = [s for s in stores.values() if s.strategy.namespaced]
     for store in namespaced:
@@ -126,7 +127,7 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
     if options.compaction_interval > 0:
         background.append(asyncio.create_task(run_compactor(storage, options.compaction_interval)))
     mux.ready = True
-    return APIServer(options, storage, stores, mux, handler, controller, stopping, cachers, background)
+    return APIServer(options, storage, stores, mux, handler, controller, stopping, list(cachers.values()), background)
 
 
 async def serve(options: Options) -> None:

@@ -25,13 +25,18 @@ STATUS_VERBS = ["get", "patch", "update"]
 class BuiltinResource:
     api: APIResource
     strategy: Strategy
+    # (group, resource) whose storage this version shares, when it is not the storage
+    # version itself (autoscaling/v1 HPAs are stored as autoscaling/v2; events.k8s.io
+    # Events are core Events).
+    stored_as: tuple[str, str] | None = None
 
     @property
     def key_prefix(self) -> str:
         """Upstream's etcd layout: /registry/<resource>/ for the core group, else /registry/<group>/<resource>/."""
-        if self.api.group:
-            return f"/registry/{self.api.group}/{self.api.resource}/"
-        return f"/registry/{self.api.resource}/"
+        group, resource = self.stored_as or (self.api.group, self.api.resource)
+        if group:
+            return f"/registry/{group}/{resource}/"
+        return f"/registry/{resource}/"
 
 
 def _resource(

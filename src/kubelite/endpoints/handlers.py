@@ -70,7 +70,7 @@ def _field_validation(request: Request) -> str:
 class ResourceHandlers:
     """The handlers of one served resource; `dispatch` routes a parsed request to a verb."""
 
-    def __init__(self, served: ServedResource, all_versions: Callable[[], list[ServedResource]]) -> None:
+    def __init__(self, served: ServedResource) -> None:
         self.served = served
         self.api = served.api
         self.store = served.store
