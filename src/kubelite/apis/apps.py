@@ -102,3 +102,8 @@ class DeploymentStrategy(Strategy):
             ",".join(c.get("image", "") for c in containers),
             sel.string() if sel is not None else "<none>",
         ]
+
+
+STRATEGIES: dict[tuple[str, str], type[Strategy]] = {
+    ("apps", "Deployment"): DeploymentStrategy,
+}

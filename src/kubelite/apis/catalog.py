@@ -1,24 +1,35 @@
-"""The catalog of built-in resources: for each, its discovery description (names,
-verbs, scope, subresources), its strategy, and its storage key prefix."""
+"""The catalog of built-in resources: each row of `resources.RESOURCES` joined with the
+strategy of its kind (a kind-specific one where a group module defines it, the generic
+one otherwise) and its storage key prefix."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kubelite.apis.apps import DeploymentStrategy
-from kubelite.apis.core import (
-    ConfigMapStrategy,
-    EventStrategy,
-    NamespaceStrategy,
-    PodStrategy,
-    SecretStrategy,
-    ServiceAccountStrategy,
-)
+from kubelite.apis import apps, core
+from kubelite.apis.generic import GenericStrategy
+from kubelite.apis.resources import PREFERRED_VERSIONS as _PREFERRED
+from kubelite.apis.resources import RESOURCES, ResourceRow
 from kubelite.machinery.gvk import APIResource
 from kubelite.registry.strategy import Strategy
 
-VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 STATUS_VERBS = ["get", "patch", "update"]
+# Verbs of subresources, as upstream's discovery lists them.
+_SUBRESOURCE_VERBS = {
+    "status": STATUS_VERBS, "scale": STATUS_VERBS, "finalize": ["update"], "approval": STATUS_VERBS,
+    "binding": ["create"], "eviction": ["create"], "token": ["create"], "ephemeralcontainers": STATUS_VERBS,
+    "resize": STATUS_VERBS, "log": ["get"], "exec": ["create", "get"], "attach": ["create", "get"],
+    "portforward": ["create", "get"], "proxy": ["create", "delete", "get", "patch", "update"],
+}
+_SUBRESOURCE_KINDS = {
+    "scale": ("autoscaling", "v1", "Scale"), "binding": ("", "v1", "Binding"), "eviction": ("policy", "v1", "Eviction"),
+    "token": ("authentication.k8s.io", "v1", "TokenRequest"), "exec": ("", "v1", "PodExecOptions"),
+    "attach": ("", "v1", "PodAttachOptions"), "portforward": ("", "v1", "PodPortForwardOptions"),
+    "log": ("", "v1", "Pod"),
+}
+
+# Kind-specific strategies, by (group, kind), from each group's module.
+STRATEGIES: dict[tuple[str, str], type[Strategy]] = {**core.STRATEGIES, **apps.STRATEGIES}
 
 
 @dataclass
@@ -39,53 +50,32 @@ class BuiltinResource:
         return f"/registry/{resource}/"
 
 
-def _resource(
-    strategy: Strategy,
-    version: str,
-    singular: str,
-    short_names: list[str] | None = None,
-    categories: list[str] | None = None,
-    subresources: list[str] | None = None,
-    verbs: list[str] | None = None,
-) -> BuiltinResource:
-    subs = subresources or []
-    sub_kinds: dict[str, tuple[str, str, str]] = {}
-    sub_verbs: dict[str, list[str]] = {}
-    for sub in subs:
-        if sub == "scale":
-            sub_kinds[sub] = ("autoscaling", "v1", "Scale")
-            sub_verbs[sub] = STATUS_VERBS
-        elif sub in ("status", "finalize"):
-            sub_verbs[sub] = STATUS_VERBS if sub == "status" else ["update"]
-    api = APIResource(
-        group=strategy.group,
-        version=version,
-        resource=strategy.resource,
-        kind=strategy.kind,
-        singular=singular,
-        namespaced=strategy.namespaced,
-        verbs=verbs or VERBS,
-        short_names=short_names or [],
-        categories=categories or [],
-        subresources=subs,
-        subresource_kinds=sub_kinds,
-        subresource_verbs=sub_verbs,
+def _api_resource(row: ResourceRow) -> APIResource:
+    return APIResource(
+        group=row.group,
+        version=row.version,
+        resource=row.resource,
+        kind=row.kind,
+        singular=row.singular,
+        namespaced=row.namespaced,
+        verbs=list(row.verbs),
+        short_names=list(row.short_names),
+        categories=list(row.categories),
+        subresources=list(row.subresources),
+        subresource_kinds={s: _SUBRESOURCE_KINDS[s] for s in row.subresources if s in _SUBRESOURCE_KINDS},
+        subresource_verbs={s: _SUBRESOURCE_VERBS.get(s, STATUS_VERBS) for s in row.subresources},
     )
-    return BuiltinResource(api, strategy)
+
+
+def _strategy(row: ResourceRow) -> Strategy:
+    specific = STRATEGIES.get((row.group, row.kind))
+    if specific is not None:
+        return specific()
+    return GenericStrategy(row.group, row.kind, row.resource, row.namespaced, "status" in row.subresources)
 
 
 def builtin_resources() -> list[BuiltinResource]:
-    return [
-        _resource(NamespaceStrategy(), "v1", "namespace", ["ns"], subresources=["status", "finalize"],
-                  verbs=["create", "delete", "get", "list", "patch", "update", "watch"]),
-        _resource(ConfigMapStrategy(), "v1", "configmap", ["cm"]),
-        _resource(SecretStrategy(), "v1", "secret"),
-        _resource(PodStrategy(), "v1", "pod", ["po"], ["all"], subresources=["status"]),
-        _resource(EventStrategy(), "v1", "event", ["ev"]),
-        _resource(ServiceAccountStrategy(), "v1", "serviceaccount", ["sa"]),
-        _resource(DeploymentStrategy(), "v1", "deployment", ["deploy"], ["all"], subresources=["scale", "status"]),
-    ]
+    return [BuiltinResource(_api_resource(row), _strategy(row), row.stored_as) for row in RESOURCES]
 
 
-# The preferred version of each group, as upstream's discovery orders them.
-PREFERRED_VERSIONS = {"": "v1", "apps": "v1"}
+PREFERRED_VERSIONS = {"": "v1", **_PREFERRED}

@@ -354,3 +354,13 @@ class ServiceAccountStrategy(Strategy):
 
     def table_row(self, obj: Obj) -> list[Any]:
         return [obj["metadata"]["name"], len(obj.get("secrets") or []), age(obj["metadata"].get("creationTimestamp"))]
+
+
+STRATEGIES: dict[tuple[str, str], type[Strategy]] = {
+    ("", "Namespace"): NamespaceStrategy,
+    ("", "ConfigMap"): ConfigMapStrategy,
+    ("", "Secret"): SecretStrategy,
+    ("", "Pod"): PodStrategy,
+    ("", "Event"): EventStrategy,
+    ("", "ServiceAccount"): ServiceAccountStrategy,
+}
