@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-mutating-requests-inflight", type=int, default=200)
     serve.add_argument("--request-timeout", type=float, default=60.0, help="seconds (default 60)")
     serve.add_argument("--etcd-compaction-interval", default="5m", help="how often history is compacted, a duration (default 5m; 0 disables)")
+    serve.add_argument("--service-cluster-ip-range", default="10.96.0.0/12", help="CIDR(s) for Service cluster IPs (comma-separated for dual stack)")
+    serve.add_argument("--service-node-port-range", default="30000-32767", help="port range for NodePort Services")
     serve.add_argument("--v", "-v", type=int, default=0, dest="verbosity", help="log verbosity")
     kubeconfig = sub.add_parser("kubeconfig", help="print the admin kubeconfig")
     kubeconfig.add_argument("--data-dir", type=Path, default=Path(".kubelite"))
@@ -69,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         max_mutating_requests_inflight=args.max_mutating_requests_inflight,
         request_timeout=args.request_timeout,
         compaction_interval=_duration(args.etcd_compaction_interval),
+        service_cluster_ip_range=args.service_cluster_ip_range,
+        service_node_port_range=args.service_node_port_range,
         log_level="debug" if args.verbosity >= 4 else "info" if args.verbosity >= 1 else "warning",
     )
     logging.basicConfig(level=logging.DEBUG if args.verbosity >= 4 else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -20,4 +20,6 @@ class Options:
     request_timeout: float = 60.0
     # --etcd-compaction-interval: history older than one interval is compacted (410 Gone).
     compaction_interval: float = 300.0
+    service_cluster_ip_range: str = "10.96.0.0/12"
+    service_node_port_range: str = "30000-32767"
     log_level: str = "info"

@@ -10,12 +10,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kubelite.apis.catalog import PREFERRED_VERSIONS, builtin_resources
+from kubelite.apis.catalog import PREFERRED_VERSIONS, builtin_resources, register_conversions
 from kubelite.auth.authn import Authenticator, TokenFile
 from kubelite.auth.authz import Authorizer, new_authorizer
 from kubelite.auth.pki import PKI, ensure_pki, write_kubeconfig
 from kubelite.config import Options
 from kubelite.controllers.namespace import NamespaceController, NamespaceLifecycle
+from kubelite.controllers.system import start_system_controllers
 from kubelite.endpoints.handlers import ResourceHandlers, ServedResource
 from kubelite.filters.audit import AuditSink, file_sink
 from kubelite.filters.chain import build_handler_chain
@@ -72,8 +73,13 @@ async def open_storage(options: Options) -> Storage:
 async def build_server(options: Options, server_address: str, pki: PKI) -> APIServer:
     storage = await open_storage(options)
     scheme = Scheme()
+    register_conversions(scheme)
     schemas = SchemaSet(definitions)
     stopping = asyncio.Event()
+    tokens = TokenFile.load(options.token_auth_file) if options.token_auth_file else None
+    authenticator = Authenticator(token_file=tokens, admin_token=pki.admin_token)
+    authorizer: Authorizer = new_authorizer(options.authorization_mode)
+    services = {"authenticator": authenticator, "authorizer": authorizer}
     stores: dict[str, Store] = {}  # by storage key prefix: one store per stored resource
     handlers: dict[tuple[str, str, str], ResourceHandlers] = {}
     builtins = builtin_resources()
@@ -86,9 +92,10 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
         store = stores.get(builtin.key_prefix)
         if store is None:
             store = Store(cachers[builtin.key_prefix], builtin.strategy, builtin.key_prefix, api.api_version)
+            builtin.strategy.attach(store, options)
             stores[builtin.key_prefix] = store
         scheme.set_storage_version(api.group, api.kind, store.api_version)
-        served = ServedResource(api, store, scheme, schemas, stopping)
+        served = ServedResource(api, store, scheme, schemas, stopping, services)
         handlers[(api.group, api.version, api.resource)] = ResourceHandlers(served)
 
     namespaces = stores["/registry/namespaces/"]
@@ -99,6 +106,7 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
     controller = NamespaceController(namespaces, namespaced)
     await controller.ensure_system_namespaces()
     await controller.start()
+    system_tasks = await start_system_controllers(stores, options, server_address, pki)
 
     async def storage_ok() -> bool:
         try:
@@ -115,15 +123,12 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
         server_address,
         PREFERRED_VERSIONS,
     )
-    tokens = TokenFile.load(options.token_auth_file) if options.token_auth_file else None
-    authenticator = Authenticator(token_file=tokens, admin_token=pki.admin_token)
-    authorizer: Authorizer = new_authorizer(options.authorization_mode)
     audit_sinks: list[AuditSink] = [file_sink(options.audit_log_path)] if options.audit_log_path else []
     handler = build_handler_chain(
         mux, authenticator, authorizer, audit_sinks,
         options.max_requests_inflight, options.max_mutating_requests_inflight, options.request_timeout,
     )
-    background = []
+    background = list(system_tasks)
     if options.compaction_interval > 0:
         background.append(asyncio.create_task(run_compactor(storage, options.compaction_interval)))
     mux.ready = True

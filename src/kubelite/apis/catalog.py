@@ -4,13 +4,15 @@ one otherwise) and its storage key prefix."""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from types import ModuleType
 
-from kubelite.apis import apps, core
 from kubelite.apis.generic import GenericStrategy
 from kubelite.apis.resources import PREFERRED_VERSIONS as _PREFERRED
 from kubelite.apis.resources import RESOURCES, ResourceRow
 from kubelite.machinery.gvk import APIResource
+from kubelite.machinery.scheme import Scheme
 from kubelite.registry.strategy import Strategy
 
 STATUS_VERBS = ["get", "patch", "update"]
@@ -28,8 +30,26 @@ _SUBRESOURCE_KINDS = {
     "log": ("", "v1", "Pod"),
 }
 
-# Kind-specific strategies, by (group, kind), from each group's module.
-STRATEGIES: dict[tuple[str, str], type[Strategy]] = {**core.STRATEGIES, **apps.STRATEGIES}
+# Each group module may define STRATEGIES {(group, kind): Strategy class} and
+# register_conversions(scheme) for kinds served in several versions.
+GROUP_MODULES = ("core", "apps", "batch", "services", "nodes", "autoscaling", "events", "rbac", "policy",
+                 "networking", "scheduling", "coordination", "storage", "reviews")
+
+
+def group_modules() -> list[ModuleType]:
+    return [importlib.import_module(f"kubelite.apis.{name}") for name in GROUP_MODULES]
+
+
+STRATEGIES: dict[tuple[str, str], type[Strategy]] = {
+    key: cls for module in group_modules() for key, cls in getattr(module, "STRATEGIES", {}).items()
+}
+
+
+def register_conversions(scheme: Scheme) -> None:
+    for module in group_modules():
+        register = getattr(module, "register_conversions", None)
+        if register is not None:
+            register(scheme)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -40,6 +40,7 @@ class ServedResource:
     scheme: Scheme
     schemas: SchemaSet
     stopping: asyncio.Event  # set on shutdown: open watches end
+    services: dict[str, Any] = field(default_factory=dict)  # authenticator, authorizer for reviews
 
     @property
     def strategy(self) -> Any:
@@ -82,7 +83,9 @@ class ResourceHandlers:
         sub = info.subresource
         verb = info.verb
         if sub and sub not in self.api.subresources:
-            raise errors.not_found(self.api.group, f"{self.api.resource}/{sub}" if False else self.api.resource, info.name)
+            raise errors.not_found(self.api.group, self.api.resource, info.name)
+        if not sub and verb not in self.api.verbs and not (verb == "watch" and "watch" in self.api.verbs):
+            raise errors.method_not_supported(self.api.group, self.api.resource, verb)
         if verb == "get":
             return await self.get(request)
         if verb == "list":
@@ -259,6 +262,9 @@ class ResourceHandlers:
             return await self._create_subresource(request, obj, opts)
         self._check_type(obj)
         self._validate_fields(request, obj, mode)
+        if self.strategy.virtual:
+            reviewed = await self.strategy.review(obj, request.user, self.served.services)
+            return Response(201, negotiation.encode(reviewed))
         namespace = self._namespace(request)
         meta = obj.get("metadata")
         if not isinstance(meta, dict):
@@ -270,7 +276,12 @@ class ResourceHandlers:
         return self._respond(request, created, 201)
 
     async def _create_subresource(self, request: Request, obj: Obj, opts: WriteOptions) -> Response:
-        raise errors.method_not_supported(self.api.group, f"{self.api.resource}/{request.info.subresource if request.info else ''}", "create")
+        info = request.info
+        assert info is not None
+        status, body = await self.strategy.create_subresource(
+            self.store, self._namespace(request), info.name, info.subresource, obj, opts
+        )
+        return Response(status, orjson.dumps(body))
 
     async def update(self, request: Request) -> Response:
         info = request.info

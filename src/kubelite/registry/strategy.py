@@ -45,6 +45,24 @@ class Strategy:
     extra_fields: tuple[str, ...] = ()
     # DELETE answers with the deleted object rather than a Status.
     return_deleted_object: bool = False
+    # A create-only kind answered without storage (TokenReview, SubjectAccessReview, ...).
+    virtual: bool = False
+
+    def attach(self, store: Any, options: Any) -> None:
+        """Called once the kind's store exists, with the server options (e.g. for allocators)."""
+
+    async def review(self, obj: Obj, user: Any, services: dict[str, Any]) -> Obj:
+        """For a virtual kind: the answer to a create (services: authenticator, authorizer)."""
+        raise NotImplementedError
+
+    async def create_subresource(
+        self, store: Any, namespace: str, name: str, subresource: str, body: Obj, opts: Any
+    ) -> tuple[int, Obj]:
+        """POST to a subresource (pods/binding, pods/eviction, serviceaccounts/token):
+        returns (HTTP status, response object). Unsupported by default."""
+        from kubelite.machinery import errors
+
+        raise errors.method_not_supported(self.group, f"{self.resource}/{subresource}", "create")
 
     # --- create
     def prepare_for_create(self, obj: Obj) -> None:

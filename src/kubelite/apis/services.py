@@ -1,0 +1,7 @@
+"""Kinds of the services area: strategies (defaults, validation, printing) and conversions."""
+
+from __future__ import annotations
+
+from kubelite.registry.strategy import Strategy
+
+STRATEGIES: dict[tuple[str, str], type[Strategy]] = {}
