@@ -31,6 +31,10 @@ _PATCH_TYPES = {
 }
 
 
+# Subresources served by a kubelet or the node network upstream.
+_KUBELET_SUBRESOURCES = frozenset({"log", "exec", "attach", "portforward", "proxy"})
+
+
 @dataclass
 class ServedResource:
     """One resource in one served group/version, bound to its store."""
@@ -84,6 +88,8 @@ class ResourceHandlers:
         verb = info.verb
         if sub and sub not in self.api.subresources:
             raise errors.not_found(self.api.group, self.api.resource, info.name)
+        if sub in _KUBELET_SUBRESOURCES:
+            return await self._kubelet_subresource(request)
         if not sub and verb not in self.api.verbs and not (verb == "watch" and "watch" in self.api.verbs):
             raise errors.method_not_supported(self.api.group, self.api.resource, verb)
         if verb == "get":
@@ -105,6 +111,19 @@ class ResourceHandlers:
         if verb == "deletecollection":
             return await self.delete_collection(request)
         raise errors.method_not_supported(self.api.group, self.api.resource, verb)
+
+    async def _kubelet_subresource(self, request: Request) -> Response:
+        """Logs, exec, attach, port-forward and proxy need a kubelet (or the pod's network);
+        kubelite runs none, so it answers as upstream does for a pod no node has taken."""
+        info = request.info
+        assert info is not None
+        obj = await self.store.get(self._namespace(request), info.name)
+        if self.api.resource == "pods" and not obj.get("spec", {}).get("nodeName"):
+            raise bad_request(f"pod {info.name} does not have a host assigned")
+        raise StatusError(
+            503, "ServiceUnavailable",
+            f"{self.api.resource}/{info.subresource} is not available: kubelite runs no kubelet or node network",
+        )
 
     # --- helpers
     def _namespace(self, request: Request) -> str:
