@@ -48,7 +48,7 @@ class Mux:
         assert info is not None
         if info.is_resource_request:
             handlers = self.resources.get((info.api_group, info.api_version, info.resource))
-            if handlers is None:
+            if handlers is None or (info.namespace and not handlers.api.namespaced and info.resource != "namespaces"):
                 raise _not_found_path()
             return await handlers.dispatch(request)
         return await self._non_resource(request)

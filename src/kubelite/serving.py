@@ -39,6 +39,9 @@ class Server(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self._on_shutdown()
         await super().shutdown(sockets)
+        # uvicorn re-raises the captured SIGTERM/SIGINT after shutdown; a graceful stop
+        # must exit 0 (DESIGN.md §6), so forget them.
+        self._captured_signals.clear()
 
 
 def bind(address: str, port: int) -> socket.socket:
@@ -66,7 +69,7 @@ def make_server(
         log_level=log_level,
         access_log=False,
         timeout_keep_alive=120,
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=3,
         server_header=False,
         date_header=True,
     )

@@ -343,7 +343,10 @@ class ResourceHandlers:
         body = await request.body()
         if patch_type == "apply":
             raise StatusError(415, "UnsupportedMediaType", "server-side apply is not supported yet")
-        document = patch.decode_body(body, patch_type, mode)
+        try:
+            document = patch.decode_body(body, patch_type, mode)
+        except patch.PatchError as exc:
+            raise exc.status_error() from None
         if info.subresource == "scale":
             return await self._patch_scale(request, document, patch_type, opts)
         namespace = self._namespace(request)
@@ -444,7 +447,8 @@ class ResourceHandlers:
             "status": {"replicas": status.get("replicas", 0)},
         }
         if isinstance(selector, dict):
-            sel = labels.selector_from_label_selector(selector)
+            # ReplicationController selectors are plain label maps
+            sel = labels.selector_from_set(selector) if self.api.kind == "ReplicationController" else labels.selector_from_label_selector(selector)
             scale["status"]["selector"] = sel.string() if sel is not None else ""
         return scale
 

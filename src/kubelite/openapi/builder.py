@@ -237,7 +237,10 @@ class OpenAPIBuilder:
         """The swagger 2.0 document as JSON bytes (built once)."""
         with self._lock:
             if self._v2_json is None:
-                self._v2_json = _dumps(self._build_v2())
+                # "swagger" leads, as upstream serves it (clients sniff the first bytes);
+                # below the top level the keys are sorted for a stable hash.
+                doc = self._build_v2()
+                self._v2_json = b"{" + b",".join(orjson.dumps(k) + b":" + _dumps(v) for k, v in doc.items()) + b"}"
             return self._v2_json
 
     def v2_protobuf(self) -> bytes:
