@@ -19,7 +19,7 @@ from kubelite.machinery.errors import StatusError, bad_request
 from kubelite.machinery.gvk import APIResource
 from kubelite.machinery.scheme import Scheme
 from kubelite.registry.store import DeleteOptions, Store, WriteOptions
-from kubelite.schema.structural import SchemaSet
+from kubelite.schema.structural import SchemaSet, TypeMismatch
 from kubelite.storage.interface import Obj, Preconditions
 
 _PATCH_TYPES = {
@@ -192,7 +192,11 @@ class ResourceHandlers:
 
     def _validate_fields(self, request: Request, obj: Obj, mode: str) -> None:
         """fieldValidation: report (Strict), warn about (Warn) or silently drop (Ignore) unknown fields."""
-        unknown = self.served.schemas.prune(self.api.gvk, obj)
+        try:
+            unknown = self.served.schemas.prune(self.api.gvk, obj)
+        except TypeMismatch as exc:
+            kind = self.api.kind
+            raise bad_request(f'{kind} in version "{self.api.version}" cannot be handled as a {kind}: {exc}') from None
         if not unknown or mode == "Ignore":
             return
         messages = [f'unknown field "{path}"' for path in unknown]

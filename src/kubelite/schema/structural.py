@@ -50,7 +50,8 @@ class SchemaSet:
         return schema
 
     def prune(self, gvk: GroupVersionKind, obj: Obj) -> list[str]:
-        """Remove fields the schema does not know; return their paths as upstream prints them."""
+        """Remove fields the schema does not know; return their paths as upstream prints them.
+        A value of the wrong JSON type raises TypeMismatch (upstream's decode error)."""
         schema = self.schema_of(gvk)
         if schema is None:
             return []
@@ -62,6 +63,8 @@ class SchemaSet:
         schema = self.resolve(schema)
         if schema.get("x-kubernetes-preserve-unknown-fields"):
             return
+        if value is not None:
+            _check_type(value, schema, path)
         if isinstance(value, dict):
             props = schema.get("properties")
             additional = schema.get("additionalProperties")
@@ -102,3 +105,31 @@ class SchemaSet:
             return None
         items = self.resolve(schema).get("items")
         return items if isinstance(items, dict) else None
+
+
+class TypeMismatch(ValueError):
+    """A value whose JSON type the schema does not allow, e.g. a number for a string."""
+
+    def __init__(self, path: str, got: str, want: str) -> None:
+        super().__init__(f"json: cannot unmarshal {got} into Go struct field {path} of type {want}")
+        self.path = path
+
+
+_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "bool", int: "number", float: "number"}
+_GO_TYPES = {"object": "map or struct", "array": "slice", "string": "string", "integer": "int", "number": "float64", "boolean": "bool"}
+
+
+def _check_type(value: Any, schema: Schema, path: str) -> None:
+    want = schema.get("type")
+    if not isinstance(want, str) or schema.get("format") == "int-or-string" or "oneOf" in schema or "anyOf" in schema:
+        return
+    ok = {
+        "object": isinstance(value, dict),
+        "array": isinstance(value, list),
+        "string": isinstance(value, str),
+        "boolean": isinstance(value, bool),
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+    }.get(want, True)
+    if not ok:
+        raise TypeMismatch(path or ".", _JSON_TYPES.get(type(value), "value"), _GO_TYPES.get(want, want))
