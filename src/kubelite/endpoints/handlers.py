@@ -55,7 +55,7 @@ def _write_options(request: Request) -> WriteOptions:
     dry = request.query.get("dryRun", [])
     for value in dry:
         if value != "All":
-            raise bad_request(f'Invalid dry run value: {value!r}: supported values: "All"'.replace("'", '"'))
+            raise errors.invalid("meta.k8s.io", "CreateOptions", "", [errors.not_supported("dryRun", value, ["All"])])
     manager = request.param("fieldManager")
     if not manager:
         agent = request.headers.get("user-agent", "")
@@ -68,7 +68,7 @@ def _write_options(request: Request) -> WriteOptions:
 def _field_validation(request: Request) -> str:
     value = request.param("fieldValidation", "Warn") or "Warn"
     if value not in ("Strict", "Warn", "Ignore"):
-        raise bad_request(f"fieldValidation parameter unsupported: {value}")
+        raise errors.invalid("meta.k8s.io", "CreateOptions", "", [errors.not_supported("fieldValidation", value, ["Ignore", "Strict", "Warn"])])
     return value
 
 
@@ -90,6 +90,8 @@ class ResourceHandlers:
             raise errors.not_found(self.api.group, self.api.resource, info.name)
         if sub in _KUBELET_SUBRESOURCES:
             return await self._kubelet_subresource(request)
+        if not info.name and verb in ("update", "patch"):
+            raise errors.method_not_supported(self.api.group, self.api.resource, verb)
         if not sub and verb not in self.api.verbs and not (verb == "watch" and "watch" in self.api.verbs):
             raise errors.method_not_supported(self.api.group, self.api.resource, verb)
         if verb == "get":
@@ -224,6 +226,10 @@ class ResourceHandlers:
         if match and not rv:
             raise errors.invalid("meta.k8s.io", "ListOptions", "", [errors.forbidden_field("resourceVersionMatch", "resourceVersionMatch is forbidden unless resourceVersion is provided")])
         cont = request.param("continue")
+        if match == "Exact" and rv == "0":
+            raise errors.invalid("meta.k8s.io", "ListOptions", "", [errors.forbidden_field("resourceVersionMatch", "resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"")])
+        if cont and match:
+            raise errors.invalid("meta.k8s.io", "ListOptions", "", [errors.forbidden_field("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided")])
         if cont and rv and rv != "0":
             raise errors.invalid("meta.k8s.io", "ListOptions", "", [errors.forbidden_field("resourceVersion", "specifying resource version is not allowed when using continue")])
         page = await self.store.list(
@@ -423,14 +429,17 @@ class ResourceHandlers:
         if request.param("gracePeriodSeconds"):
             grace = _int_param(request, "gracePeriodSeconds")
         policy = raw.get("propagationPolicy") or request.param("propagationPolicy") or None
-        if raw.get("orphanDependents") is True or request.param("orphanDependents") == "true":
-            policy = policy or "Orphan"
+        orphan = raw.get("orphanDependents") if "orphanDependents" in raw else (request.param("orphanDependents") or None)
+        if orphan is not None and policy is not None:
+            raise errors.invalid("meta.k8s.io", "DeleteOptions", "", [errors.forbidden_field("propagationPolicy", "orphanDependents and deletionPropagation cannot be both set")])
+        if orphan in (True, "true"):
+            policy = "Orphan"
         if policy is not None and policy not in ("Orphan", "Background", "Foreground"):
             raise errors.invalid("meta.k8s.io", "DeleteOptions", "", [errors.not_supported("propagationPolicy", policy, ["Foreground", "Background", "Orphan", "nil"])])
         dry = raw.get("dryRun") or request.query.get("dryRun") or []
         for value in dry:
             if value != "All":
-                raise bad_request(f'Invalid dry run value: "{value}"')
+                raise errors.invalid("meta.k8s.io", "DeleteOptions", "", [errors.not_supported("dryRun", value, ["All"])])
         pre = raw.get("preconditions") or {}
         preconditions = None
         if pre.get("uid") or pre.get("resourceVersion"):

@@ -135,8 +135,17 @@ def _json_error(exc: orjson.JSONDecodeError) -> str:
     return f"couldn't get version/kind; json parse error: {exc.msg}"
 
 
+# Flow collections nest without limit in libyaml's recursive C composer, which can
+# overflow the C stack; bodies that could nest this deep go to the Python loader,
+# whose recursion limit turns into a 400 instead.
+_DEEP_NESTING = 2000
+
+
 def _yaml(body: bytes) -> Any:
+    loader = _Loader if body.count(b"[") + body.count(b"{") < _DEEP_NESTING else yaml.SafeLoader
     try:
-        return yaml.load(body, Loader=_Loader)
+        return yaml.load(body, Loader=loader)
     except yaml.YAMLError as exc:
         raise bad_request(f"error converting YAML to JSON: {exc}") from None
+    except RecursionError:
+        raise bad_request("error converting YAML to JSON: yaml: exceeded max depth") from None
