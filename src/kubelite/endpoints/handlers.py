@@ -192,7 +192,7 @@ class ResourceHandlers:
         if self.api.namespaced and meta.get("namespace") and meta["namespace"] != namespace:
             raise bad_request("the namespace of the provided object does not match the namespace sent on the request")
 
-    def _validate_fields(self, request: Request, obj: Obj, mode: str) -> None:
+    def _validate_fields(self, request: Request, obj: Obj, mode: str, patch_of: str = "") -> None:
         """fieldValidation: report (Strict), warn about (Warn) or silently drop (Ignore) unknown fields."""
         try:
             unknown = self.served.schemas.prune(self.api.gvk, obj)
@@ -203,7 +203,11 @@ class ResourceHandlers:
             return
         messages = [f'unknown field "{path}"' for path in unknown]
         if mode == "Strict":
-            raise bad_request("strict decoding error: " + ", ".join(messages))
+            detail = "strict decoding error: " + ", ".join(messages)
+            if patch_of:
+                # Upstream reports a strict failure of a patched object against the patch (422).
+                raise errors.invalid(self.api.group, self.api.kind, patch_of, [errors.field_error("FieldValueInvalid", "patch", detail)])
+            raise bad_request(detail)
         request.warnings.extend(messages)
 
     # --- reads
@@ -379,7 +383,7 @@ class ResourceHandlers:
                 raise bad_request("the patch produced a document that is not an object")
             if patched.get("apiVersion") != self.api.api_version or patched.get("kind") != self.api.kind:
                 raise bad_request("the patch changed the apiVersion or kind of the object")
-            self._validate_fields(request, patched, mode)
+            self._validate_fields(request, patched, mode, patch_of=info.name)
             pmeta = patched.get("metadata")
             if not isinstance(pmeta, dict):
                 raise bad_request("metadata must be an object")

@@ -32,6 +32,7 @@ from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 
 from kubelite.storage.interface import (
+    CompactedError,
     ListResult,
     Obj,
     Preconditions,
@@ -305,6 +306,10 @@ class Cacher:
         await self._ready.wait()
         if self._closed:
             return
+        compacted = getattr(self.storage, "compacted_revision", 0)
+        if 0 < from_revision < compacted:
+            # DESIGN.md §4: a compacted revision is 410 Gone, even while the window still holds it.
+            raise CompactedError(from_revision, compacted)
         if from_revision < self._window_start:
             async for ev in self.storage.watch(prefix, from_revision, progress_notify=progress):
                 yield ev

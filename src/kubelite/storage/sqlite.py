@@ -87,6 +87,7 @@ class SQLiteStorage:
         self._conns: list[Any] = []
         self._conns_lock = threading.Lock()
         self._lock_fd: int | None = None
+        self.compacted_revision = 0  # history is gone up to here (watch caches honour it)
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -97,7 +98,7 @@ class SQLiteStorage:
         writer = Writer(self.path, loop, self._on_commit, self._max_batch)
         writer.start()
         try:
-            self._rev, _ = await writer.ready
+            self._rev, self.compacted_revision = await writer.ready
         except BaseException:
             _unlock_file(self._lock_fd)
             self._lock_fd = None
@@ -259,6 +260,7 @@ class SQLiteStorage:
     async def compact(self, revision: int) -> None:
         """Forget history up to revision. FutureRevisionError if it is ahead of the store."""
         await self._write(COMPACT, "", None, revision, None)
+        self.compacted_revision = max(self.compacted_revision, revision)
 
     # --- watch -------------------------------------------------------------------
 
