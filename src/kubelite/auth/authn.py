@@ -7,6 +7,7 @@ group `system:authenticated`, as upstream's AuthenticatedGroupAdder adds it.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import hmac
 import io
@@ -147,6 +148,14 @@ class TokenFile:
         return self.authenticate_token(token) if token is not None else None
 
 
+@functools.lru_cache(maxsize=256)
+def _cert_user(der: bytes) -> UserInfo | None:
+    """Parsing a certificate is a quarter of a simple GET: each client's is parsed once.
+    The TLS layer verifies the certificate on every connection; only the mapping is cached."""
+    user = user_from_client_cert(der)
+    return _with_authenticated_group(user) if user is not None else None
+
+
 def user_from_client_cert(der: bytes) -> UserInfo | None:
     """The user a (TLS-verified) client certificate names: CN is the user name, each O
     a group, as upstream's CommonNameUserConversion. None when the certificate has no
@@ -209,9 +218,9 @@ class Authenticator:
         against the CA (or None when the client sent none).
         """
         if peer_cert_der:
-            user = user_from_client_cert(peer_cert_der)
+            user = _cert_user(peer_cert_der)
             if user is not None:
-                return _with_authenticated_group(user)
+                return user
         return self.authenticate_bearer(authorization)
 
     def authenticate_bearer(self, header_value: str | None) -> UserInfo | None:
