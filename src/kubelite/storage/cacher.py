@@ -31,8 +31,11 @@ import logging
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 
+import orjson
+
 from kubelite.storage.interface import (
     CompactedError,
+    KeyNotFoundError,
     ListResult,
     Obj,
     Preconditions,
@@ -42,7 +45,7 @@ from kubelite.storage.interface import (
     WatchEvent,
 )
 from kubelite.storage.keyrange import prefix_end
-from kubelite.storage.watchers import Broadcaster
+from kubelite.storage.watchers import Broadcaster, Listener, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +91,20 @@ class Cacher:
         self._closed = False
         self._key_func = key_func or namespace_key
         self._key_mismatch_logged = False
+        # Live: the storage hands us each change synchronously (SQLite's listen), so the
+        # cache is as current as the storage's revision at every point on the loop.
+        self._live = False
+        self._listening: Subscription | None = None
 
     # --- lifecycle ---------------------------------------------------------------
 
     async def start(self) -> None:
         """Load the cache; returns once it is ready to serve."""
+        if hasattr(self.storage, "listen"):
+            await self._start_listening(reinit=False)
+            if self._bookmark_interval:
+                self._tasks.append(asyncio.create_task(self._bookmarks(self._bookmark_interval)))
+            return
         first = asyncio.get_running_loop().create_future()
         self._tasks.append(asyncio.create_task(self._run(first), name=f"cacher {self.prefix}"))
         if self._bookmark_interval:
@@ -106,6 +118,9 @@ class Cacher:
     async def close(self) -> None:
         """Stop the cache and end its watchers. The storage stays open (it is shared)."""
         self._closed = True
+        if self._live:
+            self._live = False
+            self.storage.unlisten(self._listening)  # type: ignore[attr-defined]
         for t in self._tasks:
             t.cancel()
         for t in self._tasks:
@@ -116,7 +131,57 @@ class Cacher:
     @property
     def revision(self) -> int:
         """Every change under the prefix up to this revision is in the cache."""
+        if self._live:
+            return max(self._rev, self.storage.revision)  # type: ignore[attr-defined]
         return self._rev
+
+    async def _relisten(self) -> None:
+        delay = 0.1
+        while not self._closed:
+            try:
+                await self._start_listening(reinit=True)
+                return
+            except StorageError as e:
+                log.warning("cacher %s: re-list failed (%s); retrying", self.prefix, e)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+    async def _start_listening(self, reinit: bool) -> None:
+        pending: list[WatchEvent] = []
+
+        def on_event(ev: WatchEvent) -> None:
+            if self._live:
+                self._apply(ev)
+            else:
+                pending.append(ev)
+
+        def on_close(error: BaseException | None) -> None:
+            self._live = False
+            if error is None or self._closed:
+                # The storage is closing: end our watchers; reads go to it from now on.
+                self._closed = True
+                self._bcast.close_all()
+                return
+            # Events were lost (as an overflow would): re-list, ending every watcher.
+            log.warning("cacher %s: re-listing after %s", self.prefix, error)
+            self._ready.clear()
+            self._tasks.append(asyncio.create_task(self._relisten()))
+
+        storage = self.storage
+        sub = storage.listen(self.prefix, Listener(on_event, on_close))  # type: ignore[attr-defined]
+        try:
+            # Subscribed before the snapshot: changes committed during the read are
+            # either in it (revision <= its revision) or applied after it.
+            lr = await storage.list(self.prefix)
+        except BaseException:
+            storage.unlisten(sub)  # type: ignore[attr-defined]
+            raise
+        self._reset(lr, reinit)
+        for ev in pending:
+            if ev.revision > lr.revision:
+                self._apply(ev)
+        self._live = True
+        self._listening = sub
 
     async def _run(self, first: asyncio.Future[None]) -> None:
         delay = 0.1
@@ -207,7 +272,7 @@ class Cacher:
 
     async def _wait_for(self, rev: int, timeout: float) -> bool:
         """Wait until the cache is at rev or later; False on timeout."""
-        if self._rev >= rev:
+        if self.revision >= rev:
             return True
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiters, (rev, next(self._seq), fut))
@@ -231,7 +296,16 @@ class Cacher:
     # --- reads -------------------------------------------------------------------
 
     async def get(self, key: str) -> Obj:
-        return await self.storage.get(key)
+        if not self._serves(key):
+            return await self.storage.get(key)
+        obj = self._objects.get(key)
+        if obj is None:
+            raise KeyNotFoundError(key)
+        return _copy(obj)
+
+    def _serves(self, key: str) -> bool:
+        """Whether key can be read from memory: live, and under our prefix."""
+        return self._live and key.startswith(self.prefix)
 
     async def list(
         self, prefix: str, *, revision: int = 0, limit: int = 0, start_after: str = ""
@@ -248,7 +322,7 @@ class Cacher:
                 log.warning("cacher %s: not caught up to %d in time; reading storage", self.prefix, target)
                 return await self.storage.list(prefix, limit=limit, start_after=start_after)
             return self._list_memory(prefix, limit, start_after)
-        if revision == self._rev:
+        if revision == self.revision:
             return self._list_memory(prefix, limit, start_after)
         return await self.storage.list(prefix, revision=revision, limit=limit, start_after=start_after)
 
@@ -260,7 +334,7 @@ class Cacher:
         await self._ready.wait()
         if self._closed:
             return await self.storage.list(prefix, limit=limit, start_after=start_after)
-        if min_revision > self._rev and not await self._wait_for(min_revision, self._consistent_timeout):
+        if min_revision > self.revision and not await self._wait_for(min_revision, self._consistent_timeout):
             return await self.storage.list(prefix, limit=limit, start_after=start_after)
         return self._list_memory(prefix, limit, start_after)
 
@@ -278,12 +352,14 @@ class Cacher:
         stop = lo + limit if more else hi
         objs = self._objects
         items = [objs[k] for k in keys[lo:stop]]
-        return ListResult(items=items, revision=self._rev, more=more, remaining=n - len(items) if more else 0)
+        return ListResult(items=items, revision=self.revision, more=more, remaining=n - len(items) if more else 0)
 
     async def count(self, prefix: str) -> int:
         return await self.storage.count(prefix)
 
     async def current_revision(self) -> int:
+        if self._live:
+            return self.revision
         return await self.storage.current_revision()
 
     # --- watch -------------------------------------------------------------------
@@ -298,7 +374,7 @@ class Cacher:
         """Send progress_notify watchers a BOOKMARK at the storage's current revision."""
         target = await self.storage.current_revision()
         if await self._wait_for(target, self._consistent_timeout):
-            self._bcast.bookmark(self._rev)
+            self._bcast.bookmark(self.revision)
 
     async def _watch(
         self, prefix: str, from_revision: int, progress: bool
@@ -317,14 +393,14 @@ class Cacher:
         # No await between taking the backlog and subscribing: nothing slips in between.
         backlog = [ev for ev in _since(self._window, from_revision) if ev.key.startswith(prefix)]
         bcast = self._bcast
-        sub = bcast.subscribe(prefix, progress)
+        sub, queue = bcast.subscribe(prefix, progress)
         try:
             last = from_revision
             for ev in backlog:
                 last = ev.revision
                 yield ev
             while True:
-                batch = await sub.queue.get()
+                batch = await queue.get()
                 if not batch:
                     return
                 for ev in batch:
@@ -340,17 +416,26 @@ class Cacher:
         return await self.storage.create(key, obj)
 
     async def guaranteed_update(
-        self, key: str, fn: UpdateFn, preconditions: Preconditions | None = None
+        self, key: str, fn: UpdateFn, preconditions: Preconditions | None = None, current: Obj | None = None
     ) -> Obj:
-        return await self.storage.guaranteed_update(key, fn, preconditions)
+        if current is None and self._serves(key):
+            current = self._objects.get(key)
+            if current is None:
+                raise KeyNotFoundError(key)
+        return await self.storage.guaranteed_update(key, fn, preconditions, current)
 
     async def delete(
         self,
         key: str,
         preconditions: Preconditions | None = None,
         validate: Callable[[Obj], Awaitable[None]] | None = None,
+        current: Obj | None = None,
     ) -> Obj:
-        return await self.storage.delete(key, preconditions, validate)
+        if current is None and self._serves(key):
+            current = self._objects.get(key)
+            if current is None:
+                raise KeyNotFoundError(key)
+        return await self.storage.delete(key, preconditions, validate, current)
 
     async def compact(self, revision: int) -> None:
         await self.storage.compact(revision)
@@ -361,6 +446,13 @@ def namespace_key(prefix: str, obj: Obj) -> str:
     md = obj.get("metadata") or {}
     ns = md.get("namespace")
     return f"{prefix}{ns}/{md.get('name')}" if ns else f"{prefix}{md.get('name')}"
+
+
+def _copy(obj: Obj) -> Obj:
+    # Cached objects are shared with watchers and lists; a caller of get may mutate its
+    # result. A JSON round trip is the cheapest deep copy of a JSON-shaped dict.
+    copied: Obj = orjson.loads(orjson.dumps(obj))
+    return copied
 
 
 def _since(window: deque[WatchEvent], revision: int) -> list[WatchEvent]:

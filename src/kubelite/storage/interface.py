@@ -113,19 +113,23 @@ class Storage(Protocol):
         start_after = continue after this key. CompactedError for a compacted revision."""
 
     async def guaranteed_update(
-        self, key: str, fn: UpdateFn, preconditions: Preconditions | None = None
+        self, key: str, fn: UpdateFn, preconditions: Preconditions | None = None, current: Obj | None = None
     ) -> Obj:
         """Read-modify-write with compare-and-swap on the revision, retried on races.
         fn gets a copy of the current object (KeyNotFoundError if absent) and returns the
-        new object, or None to leave it unchanged. Exceptions from fn propagate."""
+        new object, or None to leave it unchanged. Exceptions from fn propagate.
+        current: a cached copy to start from instead of reading (upstream's
+        cachedExistingObject); if it is stale the swap fails and the read happens then."""
 
     async def delete(
         self,
         key: str,
         preconditions: Preconditions | None = None,
         validate: Callable[[Obj], Awaitable[None]] | None = None,
+        current: Obj | None = None,
     ) -> Obj:
-        """Remove key; return the last state with resourceVersion = deletion revision."""
+        """Remove key; return the last state with resourceVersion = deletion revision.
+        current: as for guaranteed_update."""
 
     def watch(
         self, prefix: str, from_revision: int, *, progress_notify: bool = False

@@ -38,6 +38,8 @@ from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, TypeVar
 
+import orjson
+
 from kubelite.storage import sqlite_db as db
 from kubelite.storage.interface import (
     CompactedError,
@@ -51,7 +53,7 @@ from kubelite.storage.interface import (
 )
 from kubelite.storage.preconditions import check_preconditions
 from kubelite.storage.sqlite_writer import COMPACT, CREATE, DELETE, UPDATE, Change, Conflict, Outcome, Writer
-from kubelite.storage.watchers import Broadcaster
+from kubelite.storage.watchers import Broadcaster, Listener, Subscription
 
 T = TypeVar("T")
 
@@ -210,9 +212,9 @@ class SQLiteStorage:
         return obj
 
     async def guaranteed_update(
-        self, key: str, fn: UpdateFn, preconditions: Preconditions | None = None
+        self, key: str, fn: UpdateFn, preconditions: Preconditions | None = None, current: Obj | None = None
     ) -> Obj:
-        row = await self._read(db.get_row, key)
+        row = _row_of(current) if current is not None else await self._read(db.get_row, key)
         while True:
             if row is None:
                 raise KeyNotFoundError(key)
@@ -238,8 +240,9 @@ class SQLiteStorage:
         key: str,
         preconditions: Preconditions | None = None,
         validate: Callable[[Obj], Awaitable[None]] | None = None,
+        current: Obj | None = None,
     ) -> Obj:
-        row = await self._read(db.get_row, key)
+        row = _row_of(current) if current is not None else await self._read(db.get_row, key)
         while True:
             if row is None:
                 raise KeyNotFoundError(key)
@@ -281,7 +284,7 @@ class SQLiteStorage:
         # so anything not yet broadcast at subscription time is in the queue, and anything
         # broadcast before is already in the history we read next. Overlap is dropped by
         # revision; nothing can fall in between.
-        sub = self._bcast.subscribe(prefix, progress)
+        sub, queue = self._bcast.subscribe(prefix, progress)
         try:
             last = from_revision
             while True:
@@ -297,7 +300,7 @@ class SQLiteStorage:
                 if len(events) < self._replay_page:
                     break
             while True:
-                batch = await sub.queue.get()
+                batch = await queue.get()
                 if not batch:
                     return
                 for ev in batch:
@@ -306,6 +309,31 @@ class SQLiteStorage:
                         yield ev
         finally:
             self._bcast.unsubscribe(sub)
+
+    def listen(self, prefix: str, listener: Listener) -> Subscription:
+        """Hand every change under prefix committed from now on to listener, on the loop,
+        before the writer of the change is answered; end it with unlisten. Together
+        with `revision`, this lets a cache in this process be exactly as current as
+        the storage without asking it (the listener is never behind)."""
+        return self._bcast.listen(prefix, listener, progress=True)
+
+    def unlisten(self, sub: Subscription) -> None:
+        self._bcast.unsubscribe(sub)
+
+    @property
+    def revision(self) -> int:
+        """current_revision(), synchronously."""
+        return self._rev
+
+
+def _row_of(obj: Obj) -> tuple[bytes, int]:
+    # A cached copy stands in for a read: encode() gives back the stored bytes (orjson
+    # round-trips exactly), and if the copy is stale the compare-and-swap on its
+    # revision fails and the writer hands back the current row.
+    # The copy may be shared (cached), so the resourceVersion is dropped from copies.
+    meta = dict(obj["metadata"])
+    rv = int(meta.pop("resourceVersion"))
+    return orjson.dumps({**obj, "metadata": meta}), rv
 
 
 def _event_from_change(ch: Change) -> WatchEvent:

@@ -86,13 +86,44 @@ class WatchQueue:
         return out
 
 
+class Listener:
+    """In place of a WatchQueue: hands each event to a callback at once, on the loop,
+    inside the producer's call (for a storage, before the writer is answered).
+
+    The watch cache listens this way, so it is never behind its storage on the loop."""
+
+    __slots__ = ("last_revision", "_on_event", "_on_close", "_closed")
+
+    def __init__(
+        self, on_event: Callable[[WatchEvent], None], on_close: Callable[[BaseException | None], None]
+    ) -> None:
+        self.last_revision = 0
+        self._on_event = on_event
+        self._on_close = on_close
+        self._closed = False
+
+    def push(self, event: WatchEvent) -> None:
+        if not self._closed:
+            self.last_revision = event.revision
+            self._on_event(event)
+
+    def close(self, error: BaseException | None = None) -> None:
+        if not self._closed:
+            self._closed = True
+            self._on_close(error)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+
 class Subscription:
     __slots__ = ("prefix", "progress", "queue")
 
-    def __init__(self, prefix: str, progress: bool, capacity: int) -> None:
+    def __init__(self, prefix: str, progress: bool, queue: WatchQueue | Listener) -> None:
         self.prefix = prefix
         self.progress = progress
-        self.queue = WatchQueue(capacity)
+        self.queue = queue
 
 
 class Broadcaster:
@@ -110,8 +141,15 @@ class Broadcaster:
     def __len__(self) -> int:
         return sum(len(s) for s in self._by_prefix.values())
 
-    def subscribe(self, prefix: str, progress: bool = False) -> Subscription:
-        sub = Subscription(prefix, progress, self.capacity)
+    def subscribe(self, prefix: str, progress: bool = False) -> tuple[Subscription, WatchQueue]:
+        queue = WatchQueue(self.capacity)
+        return self._add(Subscription(prefix, progress, queue)), queue
+
+    def listen(self, prefix: str, listener: Listener, progress: bool = False) -> Subscription:
+        return self._add(Subscription(prefix, progress, listener))
+
+    def _add(self, sub: Subscription) -> Subscription:
+        prefix, progress = sub.prefix, sub.progress
         self._by_prefix.setdefault(prefix, set()).add(sub)
         if progress:
             self._progress.add(sub)
