@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import copy
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import orjson
 
 from kubelite.machinery import errors
 from kubelite.machinery.errors import StatusError
+from kubelite.machinery.objects import deep_copy
 from kubelite.machinery.validation import generate_name
 from kubelite.registry.managedfields import stamp_managed_fields
 from kubelite.registry.strategy import Strategy
@@ -173,7 +173,7 @@ class Store:
         state: dict[str, Any] = {}
 
         async def apply(old: Obj) -> Obj | None:
-            obj = await new_object(copy.deepcopy(old))
+            obj = await new_object(deep_copy(old))
             meta = obj.setdefault("metadata", {})
             rv = meta.get("resourceVersion")
             if rv and rv != old["metadata"]["resourceVersion"]:
@@ -204,7 +204,7 @@ class Store:
                 return None
             stamp_managed_fields(obj, old, opts.field_manager, "Update", self.api_version, subresource)
             if obj_meta.get("deletionTimestamp") and not obj_meta.get("finalizers"):
-                state["finalized"] = not s.hold_deletion(copy.deepcopy(obj))
+                state["finalized"] = not s.hold_deletion(deep_copy(obj))
             if opts.dry_run:
                 state["dry_run"] = obj
                 return None
@@ -255,14 +255,14 @@ class Store:
             finalizers.append("foregroundDeletion")
         elif policy == "Orphan" and "orphan" not in finalizers:
             finalizers.append("orphan")
-        held = s.hold_deletion(copy.deepcopy(current))
+        held = s.hold_deletion(deep_copy(current))
         if finalizers or held:
             if opts.dry_run:
                 return current, False
 
             async def mark(old: Obj) -> Obj | None:
                 self._check_preconditions(old, opts.preconditions, name)
-                before = copy.deepcopy(old)
+                before = deep_copy(old)
                 m = old["metadata"]
                 m.setdefault("deletionTimestamp", now_rfc3339())
                 m.setdefault("deletionGracePeriodSeconds", 0)

@@ -31,8 +31,7 @@ import logging
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 
-import orjson
-
+from kubelite.machinery.objects import deep_copy
 from kubelite.storage.interface import (
     CompactedError,
     KeyNotFoundError,
@@ -301,7 +300,9 @@ class Cacher:
         obj = self._objects.get(key)
         if obj is None:
             raise KeyNotFoundError(key)
-        return _copy(obj)
+        # Cached objects are shared with watchers and lists; the caller may mutate its copy.
+        copied: Obj = deep_copy(obj)
+        return copied
 
     def _serves(self, key: str) -> bool:
         """Whether key can be read from memory: live, and under our prefix."""
@@ -446,13 +447,6 @@ def namespace_key(prefix: str, obj: Obj) -> str:
     md = obj.get("metadata") or {}
     ns = md.get("namespace")
     return f"{prefix}{ns}/{md.get('name')}" if ns else f"{prefix}{md.get('name')}"
-
-
-def _copy(obj: Obj) -> Obj:
-    # Cached objects are shared with watchers and lists; a caller of get may mutate its
-    # result. A JSON round trip is the cheapest deep copy of a JSON-shaped dict.
-    copied: Obj = orjson.loads(orjson.dumps(obj))
-    return copied
 
 
 def _since(window: deque[WatchEvent], revision: int) -> list[WatchEvent]:

@@ -336,8 +336,8 @@ def _row_of(obj: Obj) -> tuple[bytes, int]:
     return orjson.dumps({**obj, "metadata": meta}), rv
 
 
-def _event_from_change(ch: Change) -> WatchEvent:
-    return db.event_from_row(*ch)
+def _event_from_change(ch: Change, with_prev: bool) -> WatchEvent:
+    return db.event_from_row(*ch, with_prev=with_prev)
 
 
 def _lock_file(path: str) -> int:

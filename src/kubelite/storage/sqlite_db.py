@@ -235,12 +235,17 @@ def history_page(
 
 
 def event_from_row(
-    revision: int, key: str, type_: str, value: bytes | None, prev_value: bytes | None, prev_rev: int | None
+    revision: int, key: str, type_: str, value: bytes | None, prev_value: bytes | None, prev_rev: int | None,
+    with_prev: bool = True,
 ) -> WatchEvent:
-    prev = decode(prev_value, prev_rev or 0) if prev_value is not None else None
+    prev = decode(prev_value, prev_rev or 0) if with_prev and prev_value is not None else None
     if type_ == "DELETED":
         assert prev_value is not None
-        return WatchEvent("DELETED", key, decode(prev_value, revision), revision, prev)
+        obj = decode(prev_value, revision)
+        if prev is not None:
+            prev = obj.copy()
+            prev["metadata"] = {**obj["metadata"], "resourceVersion": str(prev_rev or 0)}
+        return WatchEvent("DELETED", key, obj, revision, prev)
     assert value is not None
     return WatchEvent(
         "ADDED" if type_ == "ADDED" else "MODIFIED", key, decode(value, revision), revision, prev

@@ -30,6 +30,7 @@ class WatchQueue:
     """
 
     __slots__ = ("capacity", "last_revision", "_buf", "_waiter", "_closed", "_error")
+    wants_prev = True  # consumers filter by selectors, which needs the previous state
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
@@ -93,6 +94,7 @@ class Listener:
     The watch cache listens this way, so it is never behind its storage on the loop."""
 
     __slots__ = ("last_revision", "_on_event", "_on_close", "_closed")
+    wants_prev = False  # a cache has the previous state itself
 
     def __init__(
         self, on_event: Callable[[WatchEvent], None], on_close: Callable[[BaseException | None], None]
@@ -164,14 +166,17 @@ class Broadcaster:
         self._progress.discard(sub)
         sub.queue.close()
 
-    def publish(self, key: str, raw: T, build: Callable[[T], WatchEvent]) -> None:
-        """Deliver one change; build(raw) makes the event, lazily, only if someone matches."""
-        event: WatchEvent | None = None
+    def publish(self, key: str, raw: T, build: Callable[[T, bool], WatchEvent]) -> None:
+        """Deliver one change; build(raw, with_prev) makes the event, lazily, only if
+        someone matches, and with its previous state only for subscribers that want it."""
+        events: list[WatchEvent | None] = [None, None]  # [without prev, with prev]
         for prefix, subs in self._by_prefix.items():
             if key.startswith(prefix):
-                if event is None:
-                    event = build(raw)
                 for sub in subs:
+                    want = sub.queue.wants_prev
+                    event = events[want]
+                    if event is None:
+                        event = events[want] = build(raw, want)
                     sub.queue.push(event)
 
     def publish_event(self, event: WatchEvent) -> None:
@@ -192,5 +197,5 @@ class Broadcaster:
                 sub.queue.close(error)
 
 
-def _identity(x: Any) -> Any:
+def _identity(x: Any, with_prev: bool) -> Any:
     return x
