@@ -19,6 +19,8 @@ class SchemaSet:
         self._definitions = definitions
         self._by_gvk: dict[GroupVersionKind, Schema] | None = None
         self._extra: dict[GroupVersionKind, Schema] = {}
+        self._nodes: dict[int, _Node] = {}
+        self._keep: list[Schema] = []
 
     def register(self, gvk: GroupVersionKind, schema: Schema) -> None:
         """Add a schema that is not among the definitions (custom resources)."""
@@ -56,39 +58,33 @@ class SchemaSet:
         if schema is None:
             return []
         unknown: list[str] = []
-        self._prune(obj, schema, "", unknown)
+        _prune(obj, self._node(schema), [], unknown)
         return unknown
 
-    def _prune(self, value: Any, schema: Schema, path: str, unknown: list[str]) -> None:
-        schema = self.resolve(schema)
-        if schema.get("x-kubernetes-preserve-unknown-fields"):
-            return
-        if value is not None:
-            _check_type(value, schema, path)
-        if isinstance(value, dict):
-            props = schema.get("properties")
-            additional = schema.get("additionalProperties")
-            if props is None:
-                if isinstance(additional, dict):
-                    for k, v in value.items():
-                        self._prune(v, additional, f"{path}.{k}" if path else k, unknown)
-                return
-            for key in list(value):
-                sub = props.get(key)
-                child = f"{path}.{key}" if path else key
-                if sub is None:
-                    if isinstance(additional, dict):
-                        self._prune(value[key], additional, child, unknown)
-                        continue
-                    unknown.append(child)
-                    del value[key]
-                    continue
-                self._prune(value[key], sub, child, unknown)
-        elif isinstance(value, list):
-            items = schema.get("items")
-            if isinstance(items, dict):
-                for i, v in enumerate(value):
-                    self._prune(v, items, f"{path}[{i}]", unknown)
+    def _node(self, schema: Schema) -> _Node:
+        """The schema compiled for pruning, once per schema (the walk runs on every write)."""
+        node = self._nodes.get(id(schema))
+        if node is not None:
+            return node
+        node = _Node()
+        # Registered before its children: recursive schemas (JSONSchemaProps) close the loop.
+        self._nodes[id(schema)] = node
+        self._keep.append(schema)  # ids stay valid while the schema lives
+        resolved = self.resolve(schema)
+        node.preserve = bool(resolved.get("x-kubernetes-preserve-unknown-fields"))
+        want = resolved.get("type")
+        if isinstance(want, str) and resolved.get("format") != "int-or-string" and "oneOf" not in resolved and "anyOf" not in resolved:
+            node.want = want
+        props = resolved.get("properties")
+        additional = resolved.get("additionalProperties")
+        if isinstance(additional, dict):
+            node.additional = self._node(additional)
+        if props is not None:
+            node.props = {k: self._node(v) for k, v in props.items()}
+        items = resolved.get("items")
+        if isinstance(items, dict):
+            node.items = self._node(items)
+        return node
 
     def field_schema(self, schema: Schema | None, key: str) -> Schema | None:
         if schema is None:
@@ -119,17 +115,63 @@ _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "bool", int: 
 _GO_TYPES = {"object": "map or struct", "array": "slice", "string": "string", "integer": "int", "number": "float64", "boolean": "bool"}
 
 
-def _check_type(value: Any, schema: Schema, path: str) -> None:
-    want = schema.get("type")
-    if not isinstance(want, str) or schema.get("format") == "int-or-string" or "oneOf" in schema or "anyOf" in schema:
+class _Node:
+    """One schema, resolved, for the pruning walk."""
+
+    __slots__ = ("preserve", "want", "props", "additional", "items")
+
+    def __init__(self) -> None:
+        self.preserve = False
+        self.want: str | None = None  # the JSON type to check, where the schema fixes one
+        self.props: dict[str, _Node] | None = None
+        self.additional: _Node | None = None
+        self.items: _Node | None = None
+
+
+# The Python types each schema type accepts (bool is an int: excluded separately).
+_ACCEPTS: dict[str, tuple[type, ...]] = {
+    "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float),
+}
+
+
+def _prune(value: Any, node: _Node, path: list[str], unknown: list[str]) -> None:
+    # path is a stack of segments ("a", ".b", "[0]"), joined only when a path is reported.
+    if node.preserve:
         return
-    ok = {
-        "object": isinstance(value, dict),
-        "array": isinstance(value, list),
-        "string": isinstance(value, str),
-        "boolean": isinstance(value, bool),
-        "integer": isinstance(value, int) and not isinstance(value, bool),
-        "number": isinstance(value, (int, float)) and not isinstance(value, bool),
-    }.get(want, True)
-    if not ok:
-        raise TypeMismatch(path or ".", _JSON_TYPES.get(type(value), "value"), _GO_TYPES.get(want, want))
+    want = node.want
+    if want is not None and value is not None:
+        accepts = _ACCEPTS.get(want)
+        if accepts is not None and (
+            not isinstance(value, accepts) or (isinstance(value, bool) and want in ("integer", "number"))
+        ):
+            raise TypeMismatch("".join(path) or ".", _JSON_TYPES.get(type(value), "value"), _GO_TYPES.get(want, want))
+    if type(value) is dict:
+        props = node.props
+        additional = node.additional
+        if props is None:
+            if additional is not None:
+                for k, v in value.items():
+                    path.append(f".{k}" if path else k)
+                    _prune(v, additional, path, unknown)
+                    path.pop()
+            return
+        for key in list(value):
+            sub = props.get(key)
+            if sub is None:
+                sub = additional
+                if sub is None:
+                    unknown.append("".join(path) + (f".{key}" if path else key))
+                    del value[key]
+                    continue
+            if sub.want is None and sub.props is None and sub.additional is None and sub.items is None:
+                continue  # nothing to check below (e.g. a string field without a type check)
+            path.append(f".{key}" if path else key)
+            _prune(value[key], sub, path, unknown)
+            path.pop()
+    elif type(value) is list:
+        items = node.items
+        if items is not None:
+            for i, v in enumerate(value):
+                path.append(f"[{i}]")
+                _prune(v, items, path, unknown)
+                path.pop()
