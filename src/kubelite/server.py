@@ -26,7 +26,7 @@ from kubelite.mux import Mux
 from kubelite.openapi import OpenAPIBuilder, definitions
 from kubelite.registry.store import Store
 from kubelite.schema.structural import SchemaSet
-from kubelite.serving import bind, make_server
+from kubelite.serving import bind, make_server, tune_gc
 from kubelite.storage.cacher import Cacher
 from kubelite.storage.compactor import run_compactor
 from kubelite.storage.interface import Storage
@@ -151,6 +151,7 @@ async def serve(options: Options) -> None:
         make_asgi_app(api.handler), str(pki.serving_cert), str(pki.serving_key), str(pki.ca_cert),
         api.stopping.set, options.log_level,
     )
+    tune_gc()
     print(f"kubelite serving on {server_url}", flush=True)
     print(f"kubeconfig: {kubeconfig.resolve()}", flush=True)
     log.info("ready in %.3f s", time.monotonic() - started)
