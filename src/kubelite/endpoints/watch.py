@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -18,10 +17,11 @@ from kubelite.endpoints.negotiation import MediaType
 from kubelite.endpoints.table import partial_metadata, table
 from kubelite.http import Request, Response
 from kubelite.machinery.errors import StatusError, bad_request, gone
-from kubelite.storage.interface import CompactedError, Obj
+from kubelite.storage.interface import CompactedError, Obj, StorageError, WatchEvent
 
 if TYPE_CHECKING:
     from kubelite.endpoints.handlers import ServedResource
+    from kubelite.registry.store import WatchStream
 
 BOOKMARK_INTERVAL = 10.0  # seconds between bookmarks when the client allows them
 MIN_REQUEST_TIMEOUT = 1800  # upstream's --min-request-timeout
@@ -49,7 +49,7 @@ async def serve_watch(
         events = await store.watch(namespace, predicate, rv, send_initial_events=send_initial_events or None)
     except CompactedError as exc:
         return _error_stream(gone(f"too old resource version: {rv} ({exc.compacted})"))
-    encode = _encoder(served, media, out)
+    encode = _Encoder(served, media, out)
     stream = _stream(request, served, events, encode, timeout, bookmarks, send_initial_events)
     content_type = media.content_type if media.as_kind else ("application/yaml" if media.media == negotiation.YAML else "application/json")
     return Response(200, content_type=content_type, stream=stream, headers=[("Cache-Control", "no-cache, private")])
@@ -57,83 +57,66 @@ async def serve_watch(
 
 def _error_stream(err: StatusError) -> Response:
     async def one() -> AsyncIterator[bytes]:
-        yield orjson.dumps({"type": "ERROR", "object": err.status}) + b"\n"
+        yield _error_line(err)
 
     return Response(200, stream=one())
 
 
-def _encoder(served: ServedResource, media: MediaType, out: Callable[[Obj], Obj]) -> Callable[[str, Obj, bool], bytes]:
-    strategy = served.store.strategy
+class _Encoder:
+    """Watch lines for one watcher's media type."""
 
-    def encode(event_type: str, obj: Obj, first: bool) -> bytes:
+    def __init__(self, served: ServedResource, media: MediaType, out: Callable[[Obj], Obj]) -> None:
+        self.strategy = served.store.strategy
+        self.media = media
+        self.out = out
+        self.shared = media.as_kind == ""
+        self.cache_key = id(served)  # one group/version/resource: the same bytes for every watcher
+
+    def event(self, event: WatchEvent, first: bool) -> bytes:
+        if self.shared:
+            # Every watcher of a resource gets the same bytes for the same event: encode once.
+            line = event.encoded.get(self.cache_key)
+            if line is None:
+                line = event.encoded[self.cache_key] = self.line(event.type, event.obj, first)
+            return line
+        return self.line(event.type, event.obj, first)
+
+    def line(self, event_type: str, obj: Obj, first: bool) -> bytes:
+        media = self.media
         if event_type == "BOOKMARK":
             body: Any = obj
         elif media.as_kind == "Table":
-            body = table(strategy, [obj], {"resourceVersion": obj["metadata"].get("resourceVersion", "")},
+            body = table(self.strategy, [obj], {"resourceVersion": obj["metadata"].get("resourceVersion", "")},
                          "Metadata", headers=first, version=media.as_version)
         elif media.as_kind:
             body = partial_metadata(obj, media.as_version)
         else:
-            # Every watcher of a resource gets the same bytes for the same event: encode once.
-            meta = obj["metadata"]
-            cache_key = (event_type, meta.get("uid"), meta.get("resourceVersion"), served.api.api_version, served.api.resource)
-            cached = _ENCODED.get(cache_key)
-            if cached is None:
-                cached = orjson.dumps({"type": event_type, "object": out(obj)}) + b"\n"
-                _ENCODED[cache_key] = cached
-                if len(_ENCODED) > _ENCODED_MAX:
-                    _ENCODED.popitem(last=False)
-            return cached
+            body = self.out(obj)
         return orjson.dumps({"type": event_type, "object": body}) + b"\n"
-
-    return encode
-
-
-# Recently encoded watch events, keyed by (type, uid, resourceVersion, apiVersion, resource):
-# a uid and resourceVersion name one state of one object, so the bytes never go stale.
-_ENCODED: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-_ENCODED_MAX = 4096
 
 
 async def _stream(
     request: Request,
     served: ServedResource,
-    events: AsyncIterator[Any],
-    encode: Callable[[str, Obj, bool], bytes],
+    events: WatchStream,
+    encode: _Encoder,
     timeout: int,
     bookmarks: bool,
     send_initial_events: bool,
 ) -> AsyncIterator[bytes]:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    queue: asyncio.Queue[Any] = asyncio.Queue()
-    done = object()
-
-    async def pump() -> None:
-        try:
-            async for event in events:
-                await queue.put(event)
-        except CompactedError as exc:
-            await queue.put(gone(f"too old resource version: {exc.requested} ({exc.compacted})"))
-        except StatusError as exc:
-            await queue.put(exc)
-        finally:
-            await queue.put(done)
 
     async def disconnected() -> None:
-        while True:
-            message = await request.receive()
-            if message["type"] == "http.disconnect":
-                await queue.put(done)
-                return
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        events.stop()
 
     async def stopping() -> None:
         await served.stopping.wait()
-        await queue.put(done)
+        events.stop()
 
-    pump_task = asyncio.create_task(pump())
-    disconnect_task = asyncio.create_task(disconnected())
-    stop_task = asyncio.create_task(stopping())
+    watchdogs = [asyncio.create_task(disconnected()), asyncio.create_task(stopping())]
     first = True
     rv_param = request.param("resourceVersion")
     last_rv = rv_param if rv_param.isdigit() else "0"
@@ -144,36 +127,44 @@ async def _stream(
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return
-            wait = min(remaining, BOOKMARK_INTERVAL) if (bookmarks or initial_pending) else remaining
-            if initial_pending and queue.empty():
-                wait = 0.05
+            wait = min(remaining, BOOKMARK_INTERVAL) if bookmarks else remaining
             try:
-                item = await asyncio.wait_for(queue.get(), wait)
-            except TimeoutError:
+                batch = await events.next_batch(0.05 if initial_pending else wait)
+            except CompactedError as exc:
+                yield _error_line(gone(f"too old resource version: {exc.requested} ({exc.compacted})"))
+                return
+            except StatusError as exc:
+                yield _error_line(exc)
+                return
+            except StorageError:
+                return  # e.g. the watcher fell too far behind: end the stream, as upstream
+            if batch is None:
+                return
+            if not batch:
                 if initial_pending:
                     # Upstream's WatchList: the initial state has been sent; say so with a bookmark.
                     initial_pending = False
-                    yield encode("BOOKMARK", _bookmark(api.api_version, api.kind, last_rv, end_of_initial=True), False)
+                    yield encode.line("BOOKMARK", _bookmark(api.api_version, api.kind, last_rv, end_of_initial=True), False)
                 elif bookmarks:
-                    yield encode("BOOKMARK", _bookmark(api.api_version, api.kind, last_rv), False)
+                    yield encode.line("BOOKMARK", _bookmark(api.api_version, api.kind, last_rv), False)
                 continue
-            if item is done:
-                return
-            if isinstance(item, StatusError):
-                yield orjson.dumps({"type": "ERROR", "object": item.status}) + b"\n"
-                return
-            last_rv = str(item.revision)
-            yield encode(item.type, item.obj, first)
-            first = False
+            if first:
+                yield encode.event(batch[0], True)
+                first = False
+                batch = batch[1:]
+            if batch:
+                last_rv = str(batch[-1].revision)
+                yield b"".join([encode.event(event, False) for event in batch])
     finally:
-        for task in (pump_task, disconnect_task, stop_task):
+        events.stop()
+        for task in watchdogs:
             task.cancel()
             with contextlib.suppress(BaseException):
                 await task
-        aclose = getattr(events, "aclose", None)
-        if aclose is not None:
-            with contextlib.suppress(BaseException):
-                await aclose()
+
+
+def _error_line(err: StatusError) -> bytes:
+    return orjson.dumps({"type": "ERROR", "object": err.status}) + b"\n"
 
 
 def _bookmark(api_version: str, kind: str, rv: str, end_of_initial: bool = False) -> Obj:

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -34,6 +34,7 @@ from kubelite.storage.interface import (
     Storage,
     WatchEvent,
 )
+from kubelite.storage.watchers import IteratorSource
 
 Predicate = Callable[[Obj], bool]
 UpdateFn = Callable[[Obj], Awaitable[Obj]]
@@ -424,41 +425,85 @@ class Store:
         predicate: Predicate | None,
         resource_version: str,
         send_initial_events: bool | None = None,
-    ) -> AsyncIterator[WatchEvent]:
+    ) -> WatchStream:
         prefix = self.prefix(namespace)
-        initial: list[Obj] = []
+        initial: list[WatchEvent] = []
         if resource_version in ("", "0") or send_initial_events:
             page = await self.list(namespace, predicate, resource_version="" if resource_version == "" else "0")
-            initial = page.items
             from_rev = int(page.resource_version)
+            initial = [WatchEvent("ADDED", "", obj, from_rev) for obj in page.items]
         else:
             from_rev = _parse_rv(resource_version)
-        stream = self.storage.watch(prefix, from_rev)
-        return _filtered(stream, initial, from_rev, predicate)
+        batches = getattr(self.storage, "watch_batches", None)
+        if batches is not None:
+            source: EventSource = await batches(prefix, from_rev)
+        else:
+            source = IteratorSource(self.storage.watch(prefix, from_rev), 10_000)
+        return WatchStream(source, initial, predicate)
 
 
-async def _filtered(
-    stream: AsyncIterator[WatchEvent], initial: list[Obj], revision: int, predicate: Predicate | None
-) -> AsyncIterator[WatchEvent]:
-    """Initial ADDED events, then the live events seen through the selector as upstream:
-    an object moving out of the selection is DELETED, moving in is ADDED."""
-    for obj in initial:
-        yield WatchEvent("ADDED", "", obj, revision)
-    async for event in stream:
-        if predicate is None:
-            yield event
+class EventSource(Protocol):
+    async def next_batch(self, timeout: float | None) -> list[WatchEvent] | None: ...
+
+    def stop(self) -> None: ...
+
+
+class WatchStream:
+    """A watch as the API shows it: initial ADDED events, then the live events seen
+    through the selector as upstream: an object moving out of the selection is
+    DELETED, moving in is ADDED. Read it by batches (next_batch) or event by event."""
+
+    def __init__(self, source: EventSource, initial: list[WatchEvent], predicate: Predicate | None) -> None:
+        self._source = source
+        self._initial = initial
+        self._predicate = predicate
+
+    async def next_batch(self, timeout: float | None) -> list[WatchEvent] | None:
+        """Events (at least one), [] if none came within timeout, None once the watch
+        ended. Raises what ended it abnormally (CompactedError, WatchOverflowError)."""
+        if self._initial:
+            out, self._initial = self._initial, []
+            return out
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            batch = await self._source.next_batch(None if deadline is None else deadline - loop.time())
+            if not batch or self._predicate is None:
+                return batch
+            selected = _through_selector(batch, self._predicate)
+            if selected:
+                return selected
+
+    def stop(self) -> None:
+        self._source.stop()
+
+    async def __aiter__(self) -> AsyncIterator[WatchEvent]:
+        try:
+            while (batch := await self.next_batch(None)) is not None:
+                for event in batch:
+                    yield event
+        finally:
+            self.stop()
+
+
+def _through_selector(batch: list[WatchEvent], predicate: Predicate) -> list[WatchEvent]:
+    out: list[WatchEvent] = []
+    for event in batch:
+        if event.type == "BOOKMARK":
+            out.append(event)
             continue
         now = predicate(event.obj)
         before = event.prev is not None and predicate(event.prev)
         if event.type == "MODIFIED":
             if now and before:
-                yield event
+                out.append(event)
             elif now:
-                yield WatchEvent("ADDED", event.key, event.obj, event.revision, event.prev)
+                out.append(WatchEvent("ADDED", event.key, event.obj, event.revision, event.prev))
             elif before:
-                yield WatchEvent("DELETED", event.key, event.obj, event.revision, event.prev)
+                out.append(WatchEvent("DELETED", event.key, event.obj, event.revision, event.prev))
         elif now:
-            yield event
+            out.append(event)
+    return out
 
 
 _CONTINUE_EXPIRED = (

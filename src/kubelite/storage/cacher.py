@@ -44,7 +44,7 @@ from kubelite.storage.interface import (
     WatchEvent,
 )
 from kubelite.storage.keyrange import prefix_end
-from kubelite.storage.watchers import Broadcaster, Listener, Subscription
+from kubelite.storage.watchers import Broadcaster, IteratorSource, Listener, QueueSource, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -380,36 +380,34 @@ class Cacher:
     async def _watch(
         self, prefix: str, from_revision: int, progress: bool
     ) -> AsyncGenerator[WatchEvent, None]:
+        source = await self.watch_batches(prefix, from_revision, progress_notify=progress)
+        try:
+            while (batch := await source.next_batch(None)) is not None:
+                for ev in batch:
+                    yield ev
+        finally:
+            source.stop()
+
+    async def watch_batches(
+        self, prefix: str, from_revision: int, *, progress_notify: bool = False
+    ) -> QueueSource:
+        """watch() as batches: each call of next_batch hands over every event that has
+        arrived, so a watcher that fell behind catches up in one step."""
         await self._ready.wait()
+        from_revision = max(from_revision, 0)
         if self._closed:
-            return
+            return IteratorSource(self.storage.watch(prefix, from_revision, progress_notify=progress_notify), 10_000)
         compacted = getattr(self.storage, "compacted_revision", 0)
         if 0 < from_revision < compacted:
             # DESIGN.md §4: a compacted revision is 410 Gone, even while the window still holds it.
             raise CompactedError(from_revision, compacted)
         if from_revision < self._window_start:
-            async for ev in self.storage.watch(prefix, from_revision, progress_notify=progress):
-                yield ev
-            return
+            return IteratorSource(self.storage.watch(prefix, from_revision, progress_notify=progress_notify), self._bcast.capacity)
         # No await between taking the backlog and subscribing: nothing slips in between.
         backlog = [ev for ev in _since(self._window, from_revision) if ev.key.startswith(prefix)]
         bcast = self._bcast
-        sub, queue = bcast.subscribe(prefix, progress)
-        try:
-            last = from_revision
-            for ev in backlog:
-                last = ev.revision
-                yield ev
-            while True:
-                batch = await queue.get()
-                if not batch:
-                    return
-                for ev in batch:
-                    if ev.revision > last:
-                        last = ev.revision
-                        yield ev
-        finally:
-            bcast.unsubscribe(sub)
+        sub, queue = bcast.subscribe(prefix, progress_notify)
+        return QueueSource(backlog, queue, lambda: bcast.unsubscribe(sub), from_revision)
 
     # --- writes: straight to the storage ------------------------------------------
 

@@ -8,7 +8,7 @@ every object it returns. One revision counter covers the whole store.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 Obj = dict[str, Any]
@@ -94,6 +94,8 @@ class WatchEvent:
     obj: Obj  # for DELETED: the last state, with resourceVersion = the deletion revision
     revision: int
     prev: Obj | None = None  # the previous state (MODIFIED, DELETED) where known
+    # Encoded forms of this event, by whoever serves it (one encoding for all watchers).
+    encoded: dict[Any, bytes] = field(default_factory=dict, compare=False, repr=False)
 
 
 UpdateFn = Callable[[Obj], Awaitable[Obj | None]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
 from kubelite.storage.interface import WatchEvent, WatchOverflowError
@@ -27,18 +27,23 @@ class WatchQueue:
 
     Overflow does not block the producer (a slow consumer must never stall writers):
     the buffer is dropped and the consumer gets WatchOverflowError instead.
+
+    Waking the consumer may be deferred (`notify`): a broadcaster with many watchers
+    wakes each of them once for a burst of events instead of once per event.
     """
 
-    __slots__ = ("capacity", "last_revision", "_buf", "_waiter", "_closed", "_error")
+    __slots__ = ("capacity", "last_revision", "_buf", "_waiter", "_closed", "_error", "_notify", "_wake_pending")
     wants_prev = True  # consumers filter by selectors, which needs the previous state
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, notify: Callable[[WatchQueue], None] | None = None) -> None:
         self.capacity = capacity
         self.last_revision = 0  # revision of the newest event pushed (to skip idle bookmarks)
         self._buf: deque[WatchEvent] = deque()
         self._waiter: asyncio.Future[None] | None = None
         self._closed = False
         self._error: BaseException | None = None
+        self._notify = notify
+        self._wake_pending = False
 
     def push(self, event: WatchEvent) -> None:
         if self._closed:
@@ -48,7 +53,13 @@ class WatchQueue:
             return
         self._buf.append(event)
         self.last_revision = event.revision
-        self._wake()
+        if self._waiter is None:
+            return  # the consumer is busy; it takes the buffer when it comes back
+        if self._notify is None:
+            self.wake()
+        elif not self._wake_pending:
+            self._wake_pending = True
+            self._notify(self)
 
     def close(self, error: BaseException | None = None) -> None:
         """End the stream: after the buffered events if error is None, at once otherwise."""
@@ -58,13 +69,14 @@ class WatchQueue:
         if error is not None:
             self._error = error
             self._buf.clear()
-        self._wake()
+        self.wake()
 
     @property
     def closed(self) -> bool:
         return self._closed
 
-    def _wake(self) -> None:
+    def wake(self) -> None:
+        self._wake_pending = False
         w = self._waiter
         if w is not None:
             self._waiter = None
@@ -73,18 +85,105 @@ class WatchQueue:
 
     async def get(self) -> list[WatchEvent]:
         """All buffered events (at least one); [] once closed and drained."""
-        while not self._buf:
-            if self._error is not None:
-                raise self._error
-            if self._closed:
+        while True:
+            batch = await self.next_batch(None)
+            if batch is None:
                 return []
-            self._waiter = asyncio.get_running_loop().create_future()
-            await self._waiter
+            if batch:
+                return batch
+
+    async def next_batch(self, timeout: float | None) -> list[WatchEvent] | None:
+        """All buffered events, waiting up to timeout (None: forever) for the first:
+        [] when the time ran out, None once closed and drained."""
+        if not self._buf and not self._closed:
+            if timeout is not None and timeout <= 0:
+                return []
+            loop = asyncio.get_running_loop()
+            w = self._waiter = loop.create_future()
+            timer = loop.call_later(timeout, _release, w) if timeout is not None else None
+            try:
+                await w
+            finally:
+                if timer is not None:
+                    timer.cancel()
+                if self._waiter is w:
+                    self._waiter = None
         if self._error is not None:
             raise self._error
+        if not self._buf:
+            return None if self._closed else []
         out = list(self._buf)
         self._buf.clear()
         return out
+
+
+def _release(w: asyncio.Future[None]) -> None:
+    if not w.done():
+        w.set_result(None)
+
+
+class QueueSource:
+    """One watch as batches: a backlog, then a live queue. Events at or before the
+    last revision handed out are dropped (the backlog and the queue may overlap)."""
+
+    def __init__(
+        self, backlog: list[WatchEvent], queue: WatchQueue, on_stop: Callable[[], None], last: int
+    ) -> None:
+        self._backlog = backlog
+        self._queue = queue
+        self._on_stop: Callable[[], None] | None = on_stop
+        self._last = last
+
+    async def next_batch(self, timeout: float | None) -> list[WatchEvent] | None:
+        """Events (at least one), [] if none came within timeout, None once the watch ended.
+        Raises what ended the watch abnormally (WatchOverflowError, CompactedError, ...)."""
+        if self._backlog:
+            out, self._backlog = self._backlog, []
+        else:
+            batch = await self._queue.next_batch(timeout)
+            if batch is None:
+                self.stop()
+                return None
+            last = self._last
+            out = batch if not batch or batch[0].revision > last else [ev for ev in batch if ev.revision > last]
+        if out:
+            self._last = out[-1].revision
+        return out
+
+    def stop(self) -> None:
+        """End the watch; a pending next_batch returns None."""
+        on_stop, self._on_stop = self._on_stop, None
+        if on_stop is not None:
+            on_stop()
+        self._queue.close()
+
+
+class IteratorSource(QueueSource):
+    """An async iterator of events (a storage's own watch) as batches, through a task."""
+
+    def __init__(self, events: AsyncIterator[WatchEvent], capacity: int) -> None:
+        queue = WatchQueue(capacity)
+        self._task = asyncio.create_task(self._pump(events, queue))
+        super().__init__([], queue, self._cancel, 0)
+
+    def _cancel(self) -> None:
+        self._task.cancel()
+
+    @staticmethod
+    async def _pump(events: AsyncIterator[WatchEvent], queue: WatchQueue) -> None:
+        try:
+            async for ev in events:
+                queue.push(ev)
+            queue.close()
+        except asyncio.CancelledError:
+            queue.close()
+            raise
+        except Exception as e:
+            queue.close(e)
+        finally:
+            aclose = getattr(events, "aclose", None)
+            if aclose is not None:
+                await aclose()
 
 
 class Listener:
@@ -139,12 +238,14 @@ class Broadcaster:
         self.capacity = capacity
         self._by_prefix: dict[str, set[Subscription]] = {}
         self._progress: set[Subscription] = set()
+        self._to_wake: list[WatchQueue] = []
+        self._wake_handle: asyncio.Handle | None = None
 
     def __len__(self) -> int:
         return sum(len(s) for s in self._by_prefix.values())
 
     def subscribe(self, prefix: str, progress: bool = False) -> tuple[Subscription, WatchQueue]:
-        queue = WatchQueue(self.capacity)
+        queue = WatchQueue(self.capacity, self._wake_later)
         return self._add(Subscription(prefix, progress, queue)), queue
 
     def listen(self, prefix: str, listener: Listener, progress: bool = False) -> Subscription:
@@ -191,10 +292,30 @@ class Broadcaster:
                     event = bookmark(revision)
                 sub.queue.push(event)
 
+    def _wake_later(self, queue: WatchQueue) -> None:
+        # Each wake costs a task switch and a write per watcher. With many watchers,
+        # events arriving within a short delay share one wake; the delay grows with the
+        # number of watchers (50 µs each, at most 50 ms), so one watcher is not delayed.
+        self._to_wake.append(queue)
+        if self._wake_handle is None:
+            delay = min(_MAX_WAKE_DELAY, _WAKE_DELAY_PER_WATCHER * len(self))
+            loop = asyncio.get_running_loop()
+            self._wake_handle = loop.call_later(delay, self._wake_all) if delay >= 0.001 else loop.call_soon(self._wake_all)
+
+    def _wake_all(self) -> None:
+        self._wake_handle = None
+        queues, self._to_wake = self._to_wake, []
+        for q in queues:
+            q.wake()
+
     def close_all(self, error: BaseException | None = None) -> None:
         for subs in self._by_prefix.values():
             for sub in subs:
                 sub.queue.close(error)
+
+
+_WAKE_DELAY_PER_WATCHER = 50e-6
+_MAX_WAKE_DELAY = 0.05
 
 
 def _identity(x: Any, with_prev: bool) -> Any:
