@@ -216,9 +216,10 @@ def _legacy_resource(r: APIResource) -> dict[str, Any]:
     if r.categories:
         entry["categories"] = list(r.categories)
     svh = r.storage_version_hash
-    # Upstream only hashes resources that have storage; a create-only resource (the
-    # *Reviews) has none, so no hash is derived for it.
-    if not svh and ({"get", "list"} & set(r.verbs)):
+    # Upstream only hashes resources backed by the generic registry store; those without it
+    # (the create-only *Reviews and bindings, the get/list-only componentstatuses) cannot be
+    # watched, so no hash is derived for a resource that has no watch verb.
+    if not svh and "watch" in r.verbs:
         svh = storage_version_hash(r.group, r.version, r.kind)
     if svh:
         entry["storageVersionHash"] = svh

@@ -11,6 +11,7 @@ from types import ModuleType
 from kubelite.apis.generic import GenericStrategy
 from kubelite.apis.resources import PREFERRED_VERSIONS as _PREFERRED
 from kubelite.apis.resources import RESOURCES, ResourceRow
+from kubelite.discovery import storage_version_hash
 from kubelite.machinery.gvk import APIResource
 from kubelite.machinery.scheme import Scheme
 from kubelite.registry.strategy import Strategy
@@ -70,6 +71,27 @@ class BuiltinResource:
         return f"/registry/{resource}/"
 
 
+def _storage_row(row: ResourceRow) -> ResourceRow:
+    """The row of the version whose storage `row` shares (itself when it is the storage version)."""
+    if row.stored_as is None:
+        return row
+    group, resource = row.stored_as
+    for other in RESOURCES:
+        if (other.group, other.resource) == (group, resource) and other.stored_as is None:
+            return other
+    raise LookupError(f"{row.group}/{row.version} {row.resource}: no storage row for {row.stored_as}")
+
+
+def _storage_version_hash(row: ResourceRow) -> str:
+    """Upstream's storageVersionHash: the hash of the storage version's group/version/kind, the same
+    in every served version of a resource; none for resources without storage (create-only
+    reviews and bindings, componentstatuses), which cannot be watched."""
+    if "watch" not in row.verbs:
+        return ""
+    stored = _storage_row(row)
+    return storage_version_hash(stored.group, stored.storage_version or stored.version, stored.kind)
+
+
 def _api_resource(row: ResourceRow) -> APIResource:
     return APIResource(
         group=row.group,
@@ -84,6 +106,7 @@ def _api_resource(row: ResourceRow) -> APIResource:
         subresources=list(row.subresources),
         subresource_kinds={s: _SUBRESOURCE_KINDS[s] for s in row.subresources if s in _SUBRESOURCE_KINDS},
         subresource_verbs={s: _SUBRESOURCE_VERBS.get(s, STATUS_VERBS) for s in row.subresources},
+        storage_version_hash=_storage_version_hash(row),
     )
 
 

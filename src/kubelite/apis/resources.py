@@ -28,6 +28,10 @@ class ResourceRow:
     verbs: tuple[str, ...] = CRUD
     # The storage version's (group, resource) when this row is not the storage version.
     stored_as: tuple[str, str] | None = None
+    # The version upstream's kube-apiserver stores this resource in, when it is not `version`:
+    # discovery's storageVersionHash is derived from it (a resource that has just gone GA is
+    # still stored in its beta version for one release, so that a downgrade can read it).
+    storage_version: str | None = None
 
     @property
     def singular(self) -> str:
@@ -98,9 +102,10 @@ RESOURCES: tuple[ResourceRow, ...] = (
     # networking.k8s.io/v1
     _R("networking.k8s.io", "v1", "ingressclasses", "IngressClass", _CL),
     _R("networking.k8s.io", "v1", "ingresses", "Ingress", _NS, ("ing",), subresources=("status",)),
-    _R("networking.k8s.io", "v1", "ipaddresses", "IPAddress", _CL, ("ip",)),
+    # Stored as v1beta1 by 1.33 (GA in 1.33; pkg/kubeapiserver/default_storage_factory_builder.go).
+    _R("networking.k8s.io", "v1", "ipaddresses", "IPAddress", _CL, ("ip",), storage_version="v1beta1"),
     _R("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", _NS, ("netpol",)),
-    _R("networking.k8s.io", "v1", "servicecidrs", "ServiceCIDR", _CL, subresources=("status",)),
+    _R("networking.k8s.io", "v1", "servicecidrs", "ServiceCIDR", _CL, subresources=("status",), storage_version="v1beta1"),
     # node, policy, rbac, scheduling, storage
     _R("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", _CL),
     _R("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", _NS, ("pdb",), subresources=("status",)),

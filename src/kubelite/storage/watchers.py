@@ -314,8 +314,8 @@ class Broadcaster:
                 sub.queue.close(error)
 
 
-_WAKE_DELAY_PER_WATCHER = 50e-6
-_MAX_WAKE_DELAY = 0.05
+_WAKE_DELAY_PER_WATCHER = 25e-6
+_MAX_WAKE_DELAY = 0.025
 
 
 def _identity(x: Any, with_prev: bool) -> Any:
