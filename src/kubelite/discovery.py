@@ -259,10 +259,16 @@ def _gvk(group: str, version: str, kind: str) -> dict[str, str]:
     return {"group": group, "version": version, "kind": kind}
 
 
+def _response_kind(r: APIResource, group: str, version: str, kind: str) -> dict[str, str]:
+    if r.builtin and (group, version) == (r.group, r.version):
+        return _gvk("", "", kind)
+    return _gvk(group, version, kind)
+
+
 def _aggregated_resource(r: APIResource) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "resource": r.resource,
-        "responseKind": _gvk(r.group, r.version, r.kind),
+        "responseKind": _response_kind(r, r.group, r.version, r.kind),
         "scope": "Namespaced" if r.namespaced else "Cluster",
         "singularResource": r.singular,
         "verbs": sorted(set(r.verbs)),
@@ -275,7 +281,7 @@ def _aggregated_resource(r: APIResource) -> dict[str, Any]:
         entry["subresources"] = [
             {
                 "subresource": sub,
-                "responseKind": _gvk(*subresource_kind(r, sub)),
+                "responseKind": _response_kind(r, *subresource_kind(r, sub)),
                 "verbs": subresource_verbs(r, sub),
             }
             for sub in sorted(r.subresources)

@@ -217,3 +217,17 @@ def test_content_types_and_etag() -> None:
     etag = d.discovery_etag(doc)
     assert len(etag) == 128 and etag == etag.upper()
     assert etag == d.discovery_etag(d.aggregated_discovery(sample_resources(), {}, core=False))
+
+
+def test_aggregated_builtin_response_kinds_leave_own_group_version_empty() -> None:
+    # Upstream names the group and version of a built-in resource's responseKind only
+    # when they differ from the resource's own (scale -> autoscaling/v1 Scale).
+    dep = APIResource("apps", "v1", "deployments", "Deployment", "deployment", True, ALL,
+                      subresources=["status", "scale"], subresource_kinds={"scale": ("autoscaling", "v1", "Scale")},
+                      builtin=True)
+    doc = d.aggregated_discovery([dep], {}, core=False)
+    (entry,) = doc["items"][0]["versions"][0]["resources"]
+    assert entry["responseKind"] == {"group": "", "version": "", "kind": "Deployment"}
+    subs = {s["subresource"]: s["responseKind"] for s in entry["subresources"]}
+    assert subs == {"scale": {"group": "autoscaling", "version": "v1", "kind": "Scale"},
+                    "status": {"group": "", "version": "", "kind": "Deployment"}}

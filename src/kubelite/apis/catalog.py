@@ -107,6 +107,7 @@ def _api_resource(row: ResourceRow) -> APIResource:
         subresource_kinds={s: _SUBRESOURCE_KINDS[s] for s in row.subresources if s in _SUBRESOURCE_KINDS},
         subresource_verbs={s: _SUBRESOURCE_VERBS.get(s, STATUS_VERBS) for s in row.subresources},
         storage_version_hash=_storage_version_hash(row),
+        builtin=True,
     )
 
 

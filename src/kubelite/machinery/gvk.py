@@ -63,6 +63,9 @@ class APIResource:
     subresource_kinds: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     subresource_verbs: dict[str, list[str]] = field(default_factory=dict)
     storage_version_hash: str = ""
+    # Built into the server (not from a CRD): aggregated discovery then leaves the group
+    # and version of a responseKind in the resource's own group/version empty, as upstream.
+    builtin: bool = False
 
     @property
     def gvk(self) -> GroupVersionKind:
