@@ -17,7 +17,7 @@ import yaml
 from kubernetes import client, watch
 
 from tests.e2e.conftest import Kubectl
-from tests.e2e.helpers import Raw, make_namespace, raw_for
+from tests.e2e.helpers import Raw, expect_status, make_namespace, raw_for
 from tests.e2e.server import KubeliteProcess
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
@@ -362,3 +362,14 @@ def test_review_kinds_with_the_client(api_client: client.ApiClient, kubelite: Ku
     resp = raw.post("/apis/authentication.k8s.io/v1/tokenreviews", body={"apiVersion": "authentication.k8s.io/v1",
                                                                         "kind": "TokenReview", "spec": {"token": token}})
     assert resp.status_code == 201
+
+
+def test_service_proxy_targets_with_scheme_and_port(kubelite: KubeliteProcess, kubectl: Kubectl, ns: str) -> None:
+    # kubectl proxy and dashboards address services as [scheme:]name[:port]; kubelite has
+    # no node network, so an existing service answers 503 and a missing one 404, as names.
+    kubectl("create", "service", "clusterip", "web", "--tcp=80:8080", "-n", ns)
+    raw = raw_for(kubelite)
+    for target in ("web", "web:80", "http:web:80", "https:web:"):
+        expect_status(raw.get(f"/api/v1/namespaces/{ns}/services/{target}/proxy/"), 503, "ServiceUnavailable")
+    expect_status(raw.get(f"/api/v1/namespaces/{ns}/services/nothere:80/proxy/"), 404, "NotFound")
+    expect_status(raw.get(f"/api/v1/namespaces/{ns}/services/a:b:c:d/proxy/"), 400, "BadRequest")

@@ -72,6 +72,20 @@ def _field_validation(request: Request) -> str:
     return value
 
 
+def _proxy_target_name(target: str, kind: str) -> str:
+    """The object's name in a proxy target `[scheme:]name[:port]` (upstream's SplitSchemeNamePort)."""
+    parts = target.split(":")
+    if len(parts) == 3 and parts[0] in ("", "http", "https"):
+        name = parts[1]
+    elif len(parts) <= 2:
+        name = parts[0]
+    else:
+        name = ""
+    if not name:
+        raise bad_request(f"invalid {kind} request {target!r}".replace("'", '"'))
+    return name
+
+
 class ResourceHandlers:
     """The handlers of one served resource; `dispatch` routes a parsed request to a verb."""
 
@@ -119,9 +133,12 @@ class ResourceHandlers:
         kubelite runs none, so it answers as upstream does for a pod no node has taken."""
         info = request.info
         assert info is not None
-        obj = await self.store.get(self._namespace(request), info.name)
+        name = info.name
+        if info.subresource == "proxy":
+            name = _proxy_target_name(name, self.api.kind.lower())
+        obj = await self.store.get(self._namespace(request), name)
         if self.api.resource == "pods" and not obj.get("spec", {}).get("nodeName"):
-            raise bad_request(f"pod {info.name} does not have a host assigned")
+            raise bad_request(f"pod {name} does not have a host assigned")
         raise StatusError(
             503, "ServiceUnavailable",
             f"{self.api.resource}/{info.subresource} is not available: kubelite runs no kubelet or node network",
