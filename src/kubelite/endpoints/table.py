@@ -48,9 +48,13 @@ def age(timestamp: str | None) -> str:
     if not timestamp:
         return "<unknown>"
     try:
-        then = datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        # RFC 3339, with fractional seconds (MicroTime) or an offset; fromisoformat is also
+        # many times faster than strptime, which counts in a Table of 10,000 rows.
+        then = datetime.fromisoformat(timestamp)
     except ValueError:
         return "<unknown>"
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
     return human_duration((datetime.now(UTC) - then).total_seconds())
 
 
