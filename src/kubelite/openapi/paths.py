@@ -302,17 +302,7 @@ def resource_paths(r: APIResource, kind_name: KindLookup, builtin: bool) -> list
             responses=_ok(lst),
         )
     if "create" in verbs:
-        coll.ops["post"] = Operation(
-            "post",
-            f"create{gvp}{ns}{kind}",
-            f"create a {kind}",
-            tags,
-            "post",
-            gvk,
-            [_query(p) for p in WRITE_PARAMS],
-            obj,
-            responses=_ok(obj, (("200", "OK"), ("201", "Created"), ("202", "Accepted"))),
-        )
+        coll.ops["post"] = _object_op("post", f"create{gvp}{ns}{kind}", f"create a {kind}", tags, gvk, obj, patch_types)
     if "deletecollection" in verbs:
         coll.ops["delete"] = Operation(
             "delete",
@@ -330,48 +320,15 @@ def resource_paths(r: APIResource, kind_name: KindLookup, builtin: bool) -> list
         items.append(coll)
 
     item = PathItem(f"{coll_path}/{{name}}", [name_param, *ns_param, pretty])
-    if "get" in verbs:
-        item.ops["get"] = Operation(
-            "get", f"read{gvp}{ns}{kind}", f"read the specified {kind}", tags, "get", gvk, responses=_ok(obj)
-        )
-    if "update" in verbs:
-        item.ops["put"] = Operation(
-            "put",
-            f"replace{gvp}{ns}{kind}",
-            f"replace the specified {kind}",
-            tags,
-            "put",
-            gvk,
-            [_query(p) for p in WRITE_PARAMS],
-            obj,
-            responses=_ok(obj, (("200", "OK"), ("201", "Created"))),
-        )
-    if "delete" in verbs:
-        item.ops["delete"] = Operation(
-            "delete",
-            f"delete{gvp}{ns}{kind}",
-            f"delete a {kind}",
-            tags,
-            "delete",
-            gvk,
-            [_query(p) for p in DELETE_PARAMS],
-            DELETE_OPTIONS,
-            False,
-            responses=_ok(STATUS, (("200", "OK"), ("202", "Accepted"))),
-        )
-    if "patch" in verbs:
-        item.ops["patch"] = Operation(
-            "patch",
-            f"patch{gvp}{ns}{kind}",
-            f"partially update the specified {kind}",
-            tags,
-            "patch",
-            gvk,
-            [_query(p) for p in PATCH_PARAMS],
-            PATCH,
-            consumes=list(patch_types),
-            responses=_ok(obj, (("200", "OK"), ("201", "Created"))),
-        )
+    for verb, action, desc in (
+        ("get", "read", f"read the specified {kind}"),
+        ("update", "replace", f"replace the specified {kind}"),
+        ("delete", "delete", f"delete a {kind}"),
+        ("patch", "patch", f"partially update the specified {kind}"),
+    ):
+        if verb in verbs:
+            method = _VERB_METHOD[verb]
+            item.ops[method] = _object_op(method, f"{action}{gvp}{ns}{kind}", desc, tags, gvk, obj, patch_types, accepted=True)
     if item.ops:
         items.append(item)
 
@@ -534,67 +491,45 @@ def _subresource_path(
         method = _VERB_METHOD.get(verb)
         if method is None:
             continue
-        if method == "get":
-            item.ops["get"] = Operation(
-                "get",
-                f"read{gvp}{ns}{kind}{title}",
-                f"read {sub} of the specified {kind}",
-                tags,
-                "get",
-                gvk,
-                responses=_ok(target),
-            )
-        elif method == "put":
-            item.ops["put"] = Operation(
-                "put",
-                f"replace{gvp}{ns}{kind}{title}",
-                f"replace {sub} of the specified {kind}",
-                tags,
-                "put",
-                gvk,
-                [_query(p) for p in WRITE_PARAMS],
-                target,
-                responses=_ok(target, (("200", "OK"), ("201", "Created"))),
-            )
-        elif method == "patch":
-            item.ops["patch"] = Operation(
-                "patch",
-                f"patch{gvp}{ns}{kind}{title}",
-                f"partially update {sub} of the specified {kind}",
-                tags,
-                "patch",
-                gvk,
-                [_query(p) for p in PATCH_PARAMS],
-                PATCH,
-                consumes=list(patch_types),
-                responses=_ok(target, (("200", "OK"), ("201", "Created"))),
-            )
-        elif method == "post":
-            item.ops["post"] = Operation(
-                "post",
-                f"create{gvp}{ns}{kind}{title}",
-                f"create {sub} of a {kind}",
-                tags,
-                "post",
-                gvk,
-                [_query(p) for p in WRITE_PARAMS],
-                target,
-                responses=_ok(target, (("200", "OK"), ("201", "Created"), ("202", "Accepted"))),
-            )
-        elif method == "delete":
-            item.ops["delete"] = Operation(
-                "delete",
-                f"delete{gvp}{ns}{kind}{title}",
-                f"delete {sub} of a {kind}",
-                tags,
-                "delete",
-                gvk,
-                [_query(p) for p in DELETE_PARAMS],
-                DELETE_OPTIONS,
-                False,
-                responses=_ok(STATUS),
-            )
+        action, desc = {
+            "get": ("read", f"read {sub} of the specified {kind}"),
+            "put": ("replace", f"replace {sub} of the specified {kind}"),
+            "patch": ("patch", f"partially update {sub} of the specified {kind}"),
+            "post": ("create", f"create {sub} of a {kind}"),
+            "delete": ("delete", f"delete {sub} of a {kind}"),
+        }[method]
+        item.ops[method] = _object_op(method, f"{action}{gvp}{ns}{kind}{title}", desc, tags, gvk, target, patch_types)
     return item
+
+
+def _object_op(
+    method: str,
+    op_id: str,
+    desc: str,
+    tags: list[str],
+    gvk: dict[str, str],
+    target: str | None,
+    patch_types: list[str],
+    *,
+    accepted: bool = False,
+) -> Operation:
+    """The operation of one HTTP method on one object (or subresource) returning target.
+    accepted: a delete may answer 202 (an object's delete, not a subresource's)."""
+    created = (("200", "OK"), ("201", "Created"))
+    if method == "get":
+        return Operation("get", op_id, desc, tags, "get", gvk, responses=_ok(target))
+    if method == "put":
+        return Operation("put", op_id, desc, tags, "put", gvk, [_query(p) for p in WRITE_PARAMS], target,
+                         responses=_ok(target, created))
+    if method == "patch":
+        return Operation("patch", op_id, desc, tags, "patch", gvk, [_query(p) for p in PATCH_PARAMS], PATCH,
+                         consumes=list(patch_types), responses=_ok(target, created))
+    if method == "post":
+        return Operation("post", op_id, desc, tags, "post", gvk, [_query(p) for p in WRITE_PARAMS], target,
+                         responses=_ok(target, (*created, ("202", "Accepted"))))
+    deleted = (("200", "OK"), ("202", "Accepted")) if accepted else (("200", "OK"),)
+    return Operation("delete", op_id, desc, tags, "delete", gvk, [_query(p) for p in DELETE_PARAMS], DELETE_OPTIONS,
+                     False, responses=_ok(STATUS, deleted))
 
 
 def discovery_path(path: str, op_id: str, desc: str, tag: str, response: str) -> PathItem:
