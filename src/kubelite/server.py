@@ -15,6 +15,7 @@ from kubelite.auth.authn import Authenticator, TokenFile
 from kubelite.auth.authz import Authorizer, new_authorizer
 from kubelite.auth.pki import PKI, ensure_pki, write_kubeconfig
 from kubelite.config import Options
+from kubelite.controllers.garbagecollector import GarbageCollector
 from kubelite.controllers.namespace import NamespaceController, NamespaceLifecycle
 from kubelite.controllers.system import start_system_controllers
 from kubelite.endpoints.handlers import ResourceHandlers, ServedResource
@@ -106,6 +107,8 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
     controller = NamespaceController(namespaces, namespaced)
     await controller.ensure_system_namespaces()
     await controller.start()
+    owner_kinds = {(h.api.group, h.api.version, h.api.kind): h.store for h in handlers.values()}
+    gc_task = asyncio.create_task(GarbageCollector(stores.values(), owner_kinds).run(), name="garbage collector")
     system_tasks = await start_system_controllers(stores, options, server_address, pki)
 
     async def storage_ok() -> bool:
@@ -128,7 +131,7 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
         mux, authenticator, authorizer, audit_sinks,
         options.max_requests_inflight, options.max_mutating_requests_inflight, options.request_timeout,
     )
-    background = list(system_tasks)
+    background = [gc_task, *system_tasks]  # cancelled on close, before the stores close
     if options.compaction_interval > 0:
         background.append(asyncio.create_task(run_compactor(storage, options.compaction_interval)))
     mux.ready = True

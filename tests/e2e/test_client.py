@@ -151,7 +151,6 @@ def test_delete_preconditions(core: client.CoreV1Api, ns: str) -> None:
     assert api_exception(core.read_namespaced_config_map, "pre", ns).status == 404
 
 
-@pytest.mark.xfail(strict=True, reason="no garbage collector yet: dependents with ownerReferences are not deleted")
 def test_delete_propagation_policy(api_client: client.ApiClient, core: client.CoreV1Api, apps: client.AppsV1Api, ns: str) -> None:
     def owned_cm(name: str, owner: Any) -> None:
         core.create_namespaced_config_map(ns, {"metadata": {"name": name, "ownerReferences": [{

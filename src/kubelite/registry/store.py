@@ -249,13 +249,8 @@ class Store:
         self._check_preconditions(current, opts.preconditions, name)
         for hook in self.admission:
             await hook("DELETE", None, current, WriteOptions(dry_run=opts.dry_run))
-        meta = current["metadata"]
-        finalizers = list(meta.get("finalizers") or [])
         policy = opts.propagation_policy
-        if policy == "Foreground" and "foregroundDeletion" not in finalizers:
-            finalizers.append("foregroundDeletion")
-        elif policy == "Orphan" and "orphan" not in finalizers:
-            finalizers.append("orphan")
+        finalizers = gc_finalizers(s, current["metadata"].get("finalizers") or [], policy)
         held = s.hold_deletion(deep_copy(current))
         if finalizers or held:
             if opts.dry_run:
@@ -267,8 +262,12 @@ class Store:
                 m = old["metadata"]
                 m.setdefault("deletionTimestamp", now_rfc3339())
                 m.setdefault("deletionGracePeriodSeconds", 0)
-                if finalizers:
-                    m["finalizers"] = finalizers
+                # Recomputed on the state written, as upstream does inside its update.
+                wanted = gc_finalizers(s, m.get("finalizers") or [], policy)
+                if wanted:
+                    m["finalizers"] = wanted
+                else:
+                    m.pop("finalizers", None)
                 s.hold_deletion(old)
                 if old == before:
                     return None
@@ -280,9 +279,10 @@ class Store:
                 obj = await self.storage.guaranteed_update(key, mark)
             except KeyNotFoundError:
                 raise self._not_found(name) from None
-            # No garbage collector runs yet: the orphan and foreground finalizers are honoured at once.
-            if not held and set(obj["metadata"].get("finalizers", [])) <= {"orphan", "foregroundDeletion"}:
-                return await self._delete_now(key, obj, opts.preconditions), True
+            # The garbage collector (controllers/garbagecollector.py) acts on the orphan and
+            # foregroundDeletion finalizers. If the finalizers went away meanwhile, nothing holds it.
+            if not obj["metadata"].get("finalizers") and not s.hold_deletion(deep_copy(obj)):
+                return await self._delete_now(key, obj), True
             return obj, False
         if opts.dry_run:
             return current, True
@@ -530,3 +530,29 @@ def _same_ignoring_managed(a: Obj, b: Obj) -> bool:
         return False
     skip = ("managedFields", "resourceVersion")
     return {k: v for k, v in ma.items() if k not in skip} == {k: v for k, v in mb.items() if k not in skip}
+
+
+# Upstream's DefaultGarbageCollectionPolicy where a kind's differs from DeleteDependents
+# (Background), for the versions 1.33 serves: core/v1 ReplicationController and batch/v1 Job
+# orphan for backwards compatibility (pkg/registry/core/replicationcontroller/strategy.go,
+# pkg/registry/batch/job/strategy.go); events take no part (pkg/registry/core/event/strategy.go).
+_DEFAULT_GC_POLICY = {("", "replicationcontrollers"): "Orphan", ("batch", "jobs"): "Orphan", ("", "events"): "Unsupported"}
+_GC_FINALIZER_POLICY = {"orphan": "Orphan", "foregroundDeletion": "Foreground"}
+
+
+def gc_finalizers(strategy: Strategy, finalizers: list[str], policy: str | None) -> list[str]:
+    """The finalizers an object keeps when deleted with this propagationPolicy (upstream's
+    deletionFinalizersForGarbageCollection, registry/generic/registry/store.go): `orphan` or
+    `foregroundDeletion` as the policy says, else as the one already set says, else as the
+    kind's default; Background (and kinds without garbage collection) drop both."""
+    default = _DEFAULT_GC_POLICY.get((strategy.group, strategy.resource), "Background")
+    if default == "Unsupported":
+        policy = "Background"
+    elif policy is None:
+        policy = next((_GC_FINALIZER_POLICY[f] for f in finalizers if f in _GC_FINALIZER_POLICY), default)
+    wanted = [f for f in finalizers if f not in _GC_FINALIZER_POLICY]
+    if policy == "Orphan":
+        wanted.append("orphan")
+    elif policy == "Foreground":
+        wanted.append("foregroundDeletion")
+    return list(finalizers) if set(wanted) == set(finalizers) else wanted

@@ -53,7 +53,9 @@ class SchemaSet:
 
     def prune(self, gvk: GroupVersionKind, obj: Obj) -> list[str]:
         """Remove fields the schema does not know; return their paths as upstream prints them.
-        A value of the wrong JSON type raises TypeMismatch (upstream's decode error)."""
+        A value of the wrong JSON type raises TypeMismatch (upstream's decode error). Nulls
+        become what decoding into Go types makes of them: a field is dropped, a string in
+        a map is ""."""
         schema = self.schema_of(gvk)
         if schema is None:
             return []
@@ -151,6 +153,11 @@ def _prune(value: Any, node: _Node, path: list[str], unknown: list[str]) -> None
         if props is None:
             if additional is not None:
                 for k, v in value.items():
+                    if v is None:
+                        # Go decodes null into a map[string]string entry as "" (a label, a data key).
+                        if additional.want == "string":
+                            value[k] = ""
+                        continue
                     path.append(f".{k}" if path else k)
                     _prune(v, additional, path, unknown)
                     path.pop()
@@ -163,6 +170,9 @@ def _prune(value: Any, node: _Node, path: list[str], unknown: list[str]) -> None
                     unknown.append("".join(path) + (f".{key}" if path else key))
                     del value[key]
                     continue
+            if value[key] is None:
+                del value[key]  # null is the zero value: Go decodes it so, and omits it when encoding
+                continue
             if sub.want is None and sub.props is None and sub.additional is None and sub.items is None:
                 continue  # nothing to check below (e.g. a string field without a type check)
             path.append(f".{key}" if path else key)
