@@ -269,6 +269,13 @@ def test_default_policies_per_kind(api_client: client.ApiClient, core: client.Co
     wait_for(lambda: gone(core.read_namespaced_replication_controller, "rc", ns), what="replication controller deleted")
     assert not core.read_namespaced_pod("rc-pod", ns).metadata.owner_references
 
+    # The deprecated orphanDependents=false is an explicit Background.
+    rc = core.create_namespaced_replication_controller(ns, {
+        "metadata": {"name": "rc2"}, "spec": {"replicas": 1, "selector": {"app": "gc"}, "template": POD_TEMPLATE}})
+    core.create_namespaced_pod(ns, pod("rc2-pod", [owner_ref("v1", "ReplicationController", rc, block=True, controller=True)]))
+    core.delete_namespaced_replication_controller("rc2", ns, orphan_dependents=False)
+    wait_for(lambda: gone(core.read_namespaced_pod, "rc2-pod", ns), what="pod of the replication controller deleted")
+
 
 # --- restart --------------------------------------------------------------------------------------
 

@@ -453,8 +453,9 @@ class ResourceHandlers:
         orphan = raw.get("orphanDependents") if "orphanDependents" in raw else (request.param("orphanDependents") or None)
         if orphan is not None and policy is not None:
             raise errors.invalid("meta.k8s.io", "DeleteOptions", "", [errors.forbidden_field("propagationPolicy", "orphanDependents and deletionPropagation cannot be both set")])
-        if orphan in (True, "true"):
-            policy = "Orphan"
+        if orphan is not None:
+            # The deprecated boolean: true orphans, false deletes dependents in the background.
+            policy = "Orphan" if orphan in (True, "true") else "Background"
         if policy is not None and policy not in ("Orphan", "Background", "Foreground"):
             raise errors.invalid("meta.k8s.io", "DeleteOptions", "", [errors.not_supported("propagationPolicy", policy, ["Foreground", "Background", "Orphan", "nil"])])
         dry = raw.get("dryRun") or request.query.get("dryRun") or []
