@@ -148,12 +148,12 @@ async def _stream(
                 elif bookmarks:
                     yield encode.line("BOOKMARK", _bookmark(api.api_version, api.kind, last_rv), False)
                 continue
+            last_rv = str(batch[-1].revision)
             if first:
-                yield encode.event(batch[0], True)
+                yield encode.event(batch[0], True)  # a Table's first row carries the column headers
                 first = False
                 batch = batch[1:]
             if batch:
-                last_rv = str(batch[-1].revision)
                 yield b"".join([encode.event(event, False) for event in batch])
     finally:
         events.stop()
