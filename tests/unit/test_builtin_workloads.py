@@ -153,19 +153,21 @@ def test_daemonset_defaults_validation_and_row() -> None:
     assert row[-3:] == ["c", "nginx:1.25", "app=a"]
     both = copy.deepcopy(obj)
     both["spec"]["updateStrategy"]["rollingUpdate"] = {"maxUnavailable": 1, "maxSurge": 1}
-    assert "spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may not be set when maxUnavailable is non-zero" in lines(s.validate(both))
+    assert ('spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:0, IntVal:1, StrVal:""}: '
+            "may not be set when maxUnavailable is non-zero") in lines(s.validate(both))
 
 
 def test_replicaset_selector_rules() -> None:
     s = apps.ReplicaSetStrategy()
     obj = created(s, {"metadata": meta("rs"), "spec": {"selector": {"matchLabels": {"app": "b"}}, "template": template()}})
     assert obj["status"] == {"replicas": 0}
-    assert 'spec.template.metadata.labels: Invalid value: {"app":"a"}: `selector` does not match template `labels`' in lines(s.validate(obj))
+    assert 'spec.template.metadata.labels: Invalid value: map[string]string{"app":"a"}: `selector` does not match template `labels`' in lines(s.validate(obj))
     good = created(s, {"metadata": meta("rs", resourceVersion="1"), "spec": {"selector": {"matchLabels": {"app": "a"}}, "template": template()}})
     changed = copy.deepcopy(good)
     changed["spec"]["selector"] = {"matchLabels": {"app": "a", "x": "y"}}
     changed["spec"]["template"]["metadata"]["labels"]["x"] = "y"
-    assert 'spec.selector: Invalid value: {"matchLabels":{"app":"a","x":"y"}}: field is immutable' in lines(s.validate_update(changed, good))
+    assert ('spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"a", "x":"y"}, '
+            "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable") in lines(s.validate_update(changed, good))
 
 
 def test_controller_revision_row_names_its_controller() -> None:
@@ -460,7 +462,8 @@ def test_node_keeps_status_on_create_and_defaults_allocatable() -> None:
     node = created(s, {"metadata": meta("n1", namespace=None), "status": {"capacity": {"cpu": "4", "memory": "1.5Gi"}}})
     assert node["status"] == {"capacity": {"cpu": "4", "memory": "1536Mi"}, "allocatable": {"cpu": "4", "memory": "1536Mi"}}
     bad = {"metadata": meta("n1", namespace=None), "spec": {"taints": [{"key": "k", "effect": "Sometimes"}]}}
-    assert lines(s.validate(bad)) == ['spec.taints[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"']
+    # Upstream reports node taints under metadata (ValidateNode's fldPath), not spec.
+    assert lines(s.validate(bad)) == ['metadata.taints[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"']
 
 
 class FakeStorage:

@@ -1,17 +1,22 @@
-"""core/v1 kinds: Namespace, ConfigMap, Secret, Pod, Event, ServiceAccount — their
-strategies (defaults, validation, printing, field selectors)."""
+"""core/v1 kinds: Namespace, ConfigMap, Secret, Pod, ServiceAccount, ReplicationController,
+PodTemplate, LimitRange, ResourceQuota, PersistentVolume(Claim) and ComponentStatus — their
+strategies (defaults, validation, printing, field selectors). Event is in events.py;
+Service and Endpoints in services.py; Node and Binding in nodes.py."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import re
+import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from kubelite.apis.podspec import (
     as_dict,
     as_list,
     canonicalize_resource_list,
+    config_key_errors,
     containers_and_images,
     default_container,
     default_pod_only,
@@ -19,10 +24,16 @@ from kubelite.apis.podspec import (
     default_pod_template,
     default_pvc_spec,
     format_labels,
+    go_string_map,
+    invalid_raw,
+    is_int,
     nonnegative,
     qualified_name,
     quantity_of,
+    resource_name_errors,
+    resource_quantity_errors,
     validate_ephemeral_containers,
+    validate_pod_only,
     validate_pod_spec,
     validate_pod_template_spec,
     validate_resource_requirements,
@@ -31,37 +42,69 @@ from kubelite.endpoints.table import age
 from kubelite.machinery import errors, validation
 from kubelite.registry.strategy import AGE_COLUMN, NAME_COLUMN, Cause, Obj, Strategy, TableColumn
 
-_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
-MAX_DATA_BYTES = 1024 * 1024  # upstream's ConfigMap/Secret total size limit
+MAX_DATA_BYTES = 1024 * 1024  # core.MaxSecretSize: the ConfigMap/Secret total size limit
+_REDACTED = "<secret contents redacted>"
 
 
-def _validate_keys(data: Any, path: str) -> list[Cause]:
+def _key_errors(data: Any, path: str) -> list[Cause]:
+    """IsConfigMapKey for each key, reported at `path[key]`."""
     errs: list[Cause] = []
-    if not isinstance(data, dict):
-        return errs
-    for key in data:
-        if len(key) > 253:
-            errs.append(errors.invalid_value(path, key, "must be no more than 253 characters"))
-        elif not _CONFIG_KEY.match(key):
-            errs.append(errors.invalid_value(
-                path, key,
-                "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or "
-                "'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
-            ))
-        elif key in (".", "..") or key.startswith(".."):
-            errs.append(errors.invalid_value(path, key, "must not be '.' or '..'" if key in (".", "..") else "must not start with '..'"))
+    for key in as_dict(data):
+        errs += [validation.invalid(f"{path}[{key}]", key, m) for m in config_key_errors(key)]
     return errs
 
 
-def _immutable_data(obj: Obj, old: Obj) -> list[Cause]:
-    if old.get("immutable") is True:
-        errs = []
-        if obj.get("immutable") is not True:
-            errs.append(errors.forbidden_field("immutable", "field is immutable when `immutable` is set"))
-        if obj.get("data") != old.get("data") or obj.get("binaryData") != old.get("binaryData"):
-            errs.append(errors.forbidden_field("data", "field is immutable when `immutable` is set"))
-        return errs
-    return []
+def _base64_error_offset(text: str) -> int | None:
+    """Where Go's base64.StdEncoding reports a CorruptInputError (None: the text decodes)."""
+    try:
+        base64.b64decode(text, validate=True)
+        return None
+    except (binascii.Error, ValueError):
+        pass
+    body = text.rstrip("=")
+    for i, ch in enumerate(body):
+        if not (ch.isascii() and (ch.isalnum() or ch in "+/")):
+            return i
+    # A quantum left incomplete (or padded wrongly) is reported where it starts.
+    return len(body) - len(body) % 4
+
+
+def _decoded_bytes(data: Any, kind: str) -> dict[str, bytes]:
+    """The []byte values of data/binaryData, decoded as upstream's JSON decoder does: an
+    invalid one fails the whole request (400), before validation."""
+    decoded: dict[str, bytes] = {}
+    for key, value in as_dict(data).items():
+        text = value if isinstance(value, str) else ""
+        offset = _base64_error_offset(text)
+        if offset is not None:
+            raise errors.bad_request(f'{kind} in version "v1" cannot be handled as a {kind}: illegal base64 data at input byte {offset}')
+        decoded[key] = base64.b64decode(text)
+    return decoded
+
+
+def _immutable_data(obj: Obj, old: Obj, fields: tuple[str, ...]) -> list[Cause]:
+    """An immutable ConfigMap or Secret stays so, with its data."""
+    if old.get("immutable") is not True:
+        return []
+    errs = []
+    if obj.get("immutable") is not True:
+        errs.append(errors.forbidden_field("immutable", "field is immutable when `immutable` is set"))
+    for key in fields:
+        if (obj.get(key) or {}) != (old.get(key) or {}):
+            errs.append(errors.forbidden_field(key, "field is immutable when `immutable` is set"))
+    return errs
+
+
+# helper.IsStandardFinalizerName: the finalizers known without a domain.
+STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
+
+
+def namespace_finalizer_errors(name: str, path: str) -> list[Cause]:
+    """validateFinalizerName: a qualified name, and a standard one unless it has a domain."""
+    errs = [validation.invalid(path, name, m) for m in validation.is_qualified_name(name)]
+    if "/" not in name and name not in STANDARD_FINALIZERS:
+        errs.append(validation.invalid(path, name, "name is neither a standard finalizer name nor is it fully qualified"))
+    return errs
 
 
 class NamespaceStrategy(Strategy):
@@ -99,6 +142,31 @@ class NamespaceStrategy(Strategy):
         obj["metadata"] = dict(old["metadata"])
         obj["spec"] = {**(old.get("spec") or {}), "finalizers": finalizers}
 
+    def validate(self, obj: Obj) -> list[Cause]:
+        """ValidateNamespace: spec.finalizers are reported without their index (sic)."""
+        errs = super().validate(obj)
+        for name in as_list(as_dict(obj.get("spec")).get("finalizers")):
+            errs += namespace_finalizer_errors(str(name), "spec.finalizers")
+        return errs
+
+    def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
+        # ValidateNamespaceUpdate: spec.finalizers change only through finalize.
+        return validation.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}))
+
+    def validate_status_update(self, obj: Obj, old: Obj) -> list[Cause]:
+        """ValidateNamespaceStatusUpdate and ValidateNamespaceFinalizeUpdate (either
+        subresource leaves the other's part as it was)."""
+        errs = super().validate_status_update(obj, old)
+        phase = as_dict(obj.get("status")).get("phase") or ""
+        if not obj["metadata"].get("deletionTimestamp"):
+            if phase != "Active":
+                errs.append(validation.invalid("status.Phase", phase, "may only be 'Active' if `deletionTimestamp` is empty"))
+        elif phase != "Terminating":
+            errs.append(validation.invalid("status.Phase", phase, "may only be 'Terminating' if `deletionTimestamp` is not empty"))
+        for i, name in enumerate(as_list(as_dict(obj.get("spec")).get("finalizers"))):
+            errs += namespace_finalizer_errors(str(name), f"spec.finalizers[{i}]")
+        return errs
+
     def hold_deletion(self, obj: Obj) -> bool:
         if not obj.get("spec", {}).get("finalizers"):
             return False
@@ -123,20 +191,27 @@ class ConfigMapStrategy(Strategy):
     kind = "ConfigMap"
     resource = "configmaps"
 
+    def default(self, obj: Obj) -> None:
+        _decoded_bytes(obj.get("binaryData"), self.kind)
+
     def validate(self, obj: Obj) -> list[Cause]:
+        """ValidateConfigMap."""
         errs = super().validate(obj)
-        errs += _validate_keys(obj.get("data"), "data")
-        errs += _validate_keys(obj.get("binaryData"), "binaryData")
-        data, binary = obj.get("data") or {}, obj.get("binaryData") or {}
-        for key in set(data) & set(binary):
-            errs.append(errors.invalid_value("data", key, "duplicate of key present in binaryData"))
-        size = sum(len(k) + len(str(v)) for k, v in data.items()) + sum(len(k) + len(str(v)) for k, v in binary.items())
+        data, binary = as_dict(obj.get("data")), as_dict(obj.get("binaryData"))
+        for key in data:
+            errs += [validation.invalid(f"data[{key}]", key, m) for m in config_key_errors(key)]
+            if key in binary:
+                errs.append(validation.invalid(f"data[{key}]", key, "duplicate of key present in binaryData"))
+        errs += _key_errors(binary, "binaryData")
+        size = sum(len(str(v).encode()) for v in data.values())
+        size += sum(len(v) for v in _decoded_bytes(binary, self.kind).values())
         if size > MAX_DATA_BYTES:
-            errs.append(errors.too_long("", MAX_DATA_BYTES))
+            errs.append(errors.too_long("", MAX_DATA_BYTES))  # "" means the whole object
         return errs
 
     def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
-        return super().validate_update(obj, old) + _immutable_data(obj, old)
+        errs = validation.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}))
+        return errs + _immutable_data(obj, old, ("data", "binaryData")) + self.validate(obj)
 
     def table_columns(self) -> list[TableColumn]:
         return [NAME_COLUMN, TableColumn("Data", "string", description="Number of keys in the data"), AGE_COLUMN]
@@ -146,6 +221,54 @@ class ConfigMapStrategy(Strategy):
         return [obj["metadata"]["name"], count, age(obj["metadata"].get("creationTimestamp"))]
 
 
+_DOCKER_KEYS = {"kubernetes.io/dockercfg": ".dockercfg", "kubernetes.io/dockerconfigjson": ".dockerconfigjson"}
+
+
+def _json_object_error(raw: bytes) -> str:
+    """Why json.Unmarshal into a map[string]interface{} fails ("" when it does not), in
+    encoding/json's words for the common cases."""
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        text = raw.decode(errors="replace")
+        if not text.strip():
+            return "unexpected end of JSON input"
+        bad = text[exc.pos] if isinstance(exc, json.JSONDecodeError) and exc.pos < len(text) else ""
+        return f"invalid character '{bad}' looking for beginning of value" if bad else "unexpected end of JSON input"
+    if isinstance(value, dict):
+        return ""
+    kind = {list: "array", str: "string", bool: "bool"}.get(type(value), "number")
+    if value is None:
+        return ""  # null unmarshals into a nil map
+    return f"json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+
+
+def _secret_type_errors(secret: Obj, data: dict[str, bytes]) -> list[Cause]:
+    """What a secret's type asks of its data and annotations."""
+    kind = secret.get("type")
+    errs: list[Cause] = []
+    if kind == "kubernetes.io/service-account-token":
+        annotations = as_dict(secret["metadata"].get("annotations"))
+        if not annotations.get("kubernetes.io/service-account.name"):
+            errs.append(errors.required("metadata.annotations[kubernetes.io/service-account.name]"))
+    elif kind in _DOCKER_KEYS:
+        key = _DOCKER_KEYS[kind]
+        if key not in data:
+            errs.append(errors.required(f"data[{key}]"))
+        elif _json_object_error(data[key]):
+            errs.append(validation.invalid(f"data[{key}]", _REDACTED, _json_object_error(data[key])))
+    elif kind == "kubernetes.io/basic-auth":
+        # Either may be empty, but one must be there.
+        if "username" not in data and "password" not in data:
+            errs += [errors.required("data[username]"), errors.required("data[password]")]
+    elif kind == "kubernetes.io/ssh-auth":
+        if not data.get("ssh-privatekey"):
+            errs.append(errors.required("data[ssh-privatekey]"))
+    elif kind == "kubernetes.io/tls":
+        errs += [errors.required(f"data[{key}]") for key in ("tls.crt", "tls.key") if key not in data]
+    return errs
+
+
 class SecretStrategy(Strategy):
     kind = "Secret"
     resource = "secrets"
@@ -153,34 +276,30 @@ class SecretStrategy(Strategy):
 
     def default(self, obj: Obj) -> None:
         obj.setdefault("type", "Opaque")
-
-    def canonicalize(self, obj: Obj) -> None:
-        # stringData is a write-only convenience: it is folded into data.
+        # stringData is a write-only convenience that upstream's conversion folds into data
+        # (its values win), so it is validated as data.
         string_data = obj.pop("stringData", None)
-        if isinstance(string_data, dict):
-            data = obj.setdefault("data", {})
+        if isinstance(string_data, dict) and string_data:
+            data = obj.get("data")
+            if not isinstance(data, dict):
+                data = obj["data"] = {}
             for k, v in string_data.items():
                 data[k] = base64.b64encode(str(v).encode()).decode()
+        _decoded_bytes(obj.get("data"), self.kind)
 
     def validate(self, obj: Obj) -> list[Cause]:
-        errs = super().validate(obj)
-        errs += _validate_keys(obj.get("data"), "data")
-        errs += _validate_keys(obj.get("stringData"), "stringData")
-        total = 0
-        for key, value in (obj.get("data") or {}).items():
-            try:
-                total += len(base64.b64decode(value or "", validate=True))
-            except (binascii.Error, TypeError, ValueError):
-                errs.append(errors.invalid_value(f"data[{key}]", "<secret contents redacted>", "illegal base64 data"))
-        if total > MAX_DATA_BYTES:
+        """ValidateSecret."""
+        errs = super().validate(obj) + _key_errors(obj.get("data"), "data")
+        data = _decoded_bytes(obj.get("data"), self.kind)
+        if sum(len(v) for v in data.values()) > MAX_DATA_BYTES:
             errs.append(errors.too_long("data", MAX_DATA_BYTES))
-        return errs
+        return errs + _secret_type_errors(obj, data)
 
     def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
-        errs = super().validate_update(obj, old) + _immutable_data(obj, old)
+        errs = validation.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}))
         if obj.get("type") != old.get("type"):
-            errs.append(errors.invalid_value("type", obj.get("type"), "field is immutable"))
-        return errs
+            errs.append(validation.invalid("type", str(obj.get("type") or ""), "field is immutable"))
+        return errs + _immutable_data(obj, old, ("data",)) + self.validate(obj)
 
     def selectable_fields(self, obj: Obj) -> dict[str, str]:
         fields = super().selectable_fields(obj)
@@ -217,27 +336,34 @@ class PodStrategy(Strategy):
         spec.setdefault("priority", 0)
         spec.setdefault("serviceAccountName", "default")
         spec.setdefault("serviceAccount", spec["serviceAccountName"])
-        spec.setdefault("tolerations", [
-            {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
-            {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
-        ])
+
+    def prepare_for_create(self, obj: Obj) -> None:
+        super().prepare_for_create(obj)
+        spec = obj.get("spec")
+        if isinstance(spec, dict):
+            _add_default_tolerations(spec)
 
     def validate(self, obj: Obj) -> list[Cause]:
-        return super().validate(obj) + validate_pod_spec(obj.get("spec"), "spec")
+        """ValidatePodCreate."""
+        spec = as_dict(obj.get("spec"))
+        errs = self._validate_pod(obj)
+        if as_list(spec.get("ephemeralContainers")):
+            errs.append(errors.forbidden_field("spec.ephemeralContainers", "cannot be set on create"))
+        if spec.get("nodeName") and as_list(spec.get("schedulingGates")):
+            errs.append(errors.forbidden_field("spec.nodeName", "cannot be set until all schedulingGates have been cleared"))
+        return errs
+
+    def _validate_pod(self, obj: Obj) -> list[Cause]:
+        """validatePodMetadataAndSpec."""
+        errs = super().validate(obj)
+        name = str(obj["metadata"].get("name") or "")
+        return errs + validate_pod_spec(obj.get("spec"), "spec", pod_name=name, is_pod=True) + validate_pod_only(obj)
 
     def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
-        errs = super().validate_update(obj, old)
-        new_spec, old_spec = obj.get("spec", {}), old.get("spec", {})
-        # Only images, activeDeadlineSeconds, tolerations (additions) and terminationGracePeriodSeconds may change.
-        mutable = ("containers", "initContainers", "activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds", "schedulingGates")
-        if {k: v for k, v in new_spec.items() if k not in mutable} != {k: v for k, v in old_spec.items() if k not in mutable} or not _same_except_images(new_spec, old_spec):
-            errs.append(errors.forbidden_field(
-                "spec",
-                "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,"
-                "`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),"
-                "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
-            ))
-        return errs
+        """ValidatePodUpdate: the new pod is valid, and only what may change did."""
+        errs = validation.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}))
+        errs += self._validate_pod(obj)
+        return errs + pod_spec_update_errors(as_dict(obj.get("spec")), as_dict(old.get("spec")))
 
     # --- pods/binding, pods/eviction (create) and pods/ephemeralcontainers, pods/resize (update)
     async def create_subresource(
@@ -337,32 +463,245 @@ class PodStrategy(Strategy):
         ]
 
     def table_row(self, obj: Obj) -> list[Any]:
-        spec, status = obj.get("spec", {}), obj.get("status", {})
-        containers = spec.get("containers") or []
-        statuses = status.get("containerStatuses") or []
-        ready = sum(1 for s in statuses if s.get("ready"))
-        restarts = sum(int(s.get("restartCount", 0)) for s in statuses)
-        reason = status.get("reason") or status.get("phase", "")
-        if obj["metadata"].get("deletionTimestamp"):
-            reason = "Terminating"
-        gates = spec.get("readinessGates") or []
+        spec, status = as_dict(obj.get("spec")), as_dict(obj.get("status"))
+        summary = _pod_summary(obj)
+        pod_ips = as_list(status.get("podIPs"))
         return [
-            obj["metadata"]["name"], f"{ready}/{len(containers)}", reason, restarts,
-            age(obj["metadata"].get("creationTimestamp")), status.get("podIP") or "<none>",
-            spec.get("nodeName") or "<none>", status.get("nominatedNodeName") or "<none>",
-            f"0/{len(gates)}" if gates else "<none>",
+            obj["metadata"]["name"], f"{summary.ready}/{summary.total}", summary.reason, summary.restarts_text(),
+            age(obj["metadata"].get("creationTimestamp")), (as_dict(pod_ips[0]).get("ip") if pod_ips else "") or "<none>",
+            spec.get("nodeName") or "<none>", status.get("nominatedNodeName") or "<none>", _readiness_gates(spec, status),
         ]
 
 
-def _same_except_images(new: Obj, old: Obj) -> bool:
+# --- the pod printer (upstream's printPod) ---------------------------------------------------------------
+
+
+@dataclass
+class _PodSummary:
+    """What printPod derives from a pod's status: ready containers of how many, the
+    status word, and restarts with the time of the last one."""
+
+    reason: str
+    total: int
+    ready: int = 0
+    restarts: int = 0
+    last_restart: str = ""
+    # Restarts of sidecars (restartable init containers): the only init restarts that
+    # still count once the pod has initialized.
+    sidecar_restarts: int = 0
+    sidecar_last_restart: str = ""
+
+    def restarts_text(self) -> str:
+        if self.restarts and self.last_restart:
+            return f"{self.restarts} ({age(self.last_restart)} ago)"
+        return str(self.restarts)
+
+
+def _later(a: str, b: str) -> str:
+    """The later of two RFC 3339 timestamps ("" is the zero time)."""
+    if not a or not b:
+        return a or b
+    return max(a, b, key=lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")))
+
+
+def _finished_at(container_status: Obj) -> str:
+    return str(as_dict(as_dict(container_status.get("lastState")).get("terminated")).get("finishedAt") or "")
+
+
+def _terminated_text(terminated: Obj, prefix: str) -> str:
+    if terminated.get("reason"):
+        return prefix + str(terminated["reason"])
+    if terminated.get("signal"):
+        return f"{prefix}Signal:{terminated['signal']}"
+    return f"{prefix}ExitCode:{terminated.get('exitCode', 0)}"
+
+
+def _has_condition(status: Obj, kind: str) -> bool:
+    return any(as_dict(c).get("type") == kind and as_dict(c).get("status") == "True" for c in as_list(status.get("conditions")))
+
+
+def _pod_summary(obj: Obj) -> _PodSummary:
+    spec, status = as_dict(obj.get("spec")), as_dict(obj.get("status"))
+    init = [as_dict(c) for c in as_list(spec.get("initContainers"))]
+    sidecars = {str(c.get("name")) for c in init if c.get("restartPolicy") == "Always"}
+    summary = _PodSummary(str(status.get("reason") or status.get("phase") or ""),
+                          len(as_list(spec.get("containers"))) + len(sidecars))
+    if any(as_dict(c).get("type") == "PodScheduled" and as_dict(c).get("reason") == "SchedulingGated"
+           for c in as_list(status.get("conditions"))):
+        summary.reason = "SchedulingGated"
+    initializing = _summarize_init_containers(summary, status, sidecars, len(init))
+    if not initializing or _has_condition(status, "Initialized"):
+        _summarize_containers(summary, status)
+    if obj["metadata"].get("deletionTimestamp"):
+        if status.get("reason") == "NodeLost":
+            summary.reason = "Unknown"
+        elif status.get("phase") not in ("Succeeded", "Failed"):
+            summary.reason = "Terminating"
+    return summary
+
+
+def _summarize_init_containers(summary: _PodSummary, status: Obj, sidecars: set[str], count: int) -> bool:
+    """Init containers run in order: the first one not done gives the status (Init:...).
+    Returns whether the pod is still initializing."""
+    for i, cs in enumerate(as_dict(c) for c in as_list(status.get("initContainerStatuses"))):
+        restarts = int(cs.get("restartCount") or 0)
+        summary.restarts += restarts
+        summary.last_restart = _later(summary.last_restart, _finished_at(cs))
+        sidecar = cs.get("name") in sidecars
+        if sidecar:
+            summary.sidecar_restarts += restarts
+            summary.sidecar_last_restart = _later(summary.sidecar_last_restart, _finished_at(cs))
+        state = as_dict(cs.get("state"))
+        terminated, waiting = state.get("terminated"), as_dict(state.get("waiting"))
+        if isinstance(terminated, dict) and not terminated.get("exitCode"):
+            continue
+        if sidecar and cs.get("started") is True:
+            summary.ready += 1 if cs.get("ready") else 0
+            continue
+        if isinstance(terminated, dict):
+            summary.reason = _terminated_text(terminated, "Init:")
+        elif waiting.get("reason") and waiting["reason"] != "PodInitializing":
+            summary.reason = f"Init:{waiting['reason']}"
+        else:
+            summary.reason = f"Init:{i}/{count}"
+        return True
+    return False
+
+
+def _summarize_containers(summary: _PodSummary, status: Obj) -> None:
+    """Once initialized, the containers give the status: the first one (from the last)
+    waiting or terminated with a reason wins; ready running ones count as ready."""
+    summary.restarts, summary.last_restart = summary.sidecar_restarts, summary.sidecar_last_restart
+    running = False
+    for cs in reversed([as_dict(c) for c in as_list(status.get("containerStatuses"))]):
+        summary.restarts += int(cs.get("restartCount") or 0)
+        summary.last_restart = _later(summary.last_restart, _finished_at(cs))
+        state = as_dict(cs.get("state"))
+        terminated, waiting = state.get("terminated"), as_dict(state.get("waiting"))
+        if waiting.get("reason"):
+            summary.reason = str(waiting["reason"])
+        elif isinstance(terminated, dict):
+            summary.reason = _terminated_text(terminated, "")
+        elif cs.get("ready") and isinstance(state.get("running"), dict):
+            running = True
+            summary.ready += 1
+    if summary.reason == "Completed" and running:
+        summary.reason = "Running" if _has_condition(status, "Ready") else "NotReady"
+
+
+def _readiness_gates(spec: Obj, status: Obj) -> str:
+    gates = [as_dict(g).get("conditionType") for g in as_list(spec.get("readinessGates"))]
+    if not gates:
+        return "<none>"
+    conditions: dict[Any, Any] = {}
+    for c in as_list(status.get("conditions")):
+        conditions.setdefault(as_dict(c).get("type"), as_dict(c).get("status"))
+    return f"{sum(1 for g in gates if conditions.get(g) == 'True')}/{len(gates)}"
+
+
+POD_UPDATABLE_FIELDS = (
+    "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+    "`spec.tolerations` (only additions to existing tolerations),"
+    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
+)
+
+
+def _container_update_errors(new: list[Any], old: list[Any], path: str) -> tuple[list[Cause], bool]:
+    """ValidateContainerUpdates: (errors, stop) — containers may not come or go."""
+    if len(new) != len(old):
+        return [errors.forbidden_field(path, "pod updates may not add or remove containers")], True
+    errs: list[Cause] = []
+    for i, c in enumerate(as_dict(x) for x in new):
+        image = str(c.get("image") or "")
+        if not image:
+            errs.append(errors.required(f"{path}[{i}].image"))
+        if image != image.strip():
+            errs.append(validation.invalid(f"{path}[{i}].image", image, "must not have leading or trailing whitespace"))
+    return errs, False
+
+
+def _deadline_update_errors(new: Any, old: Any) -> list[Cause]:
+    """activeDeadlineSeconds may be set, or lowered, never raised or removed."""
+    path = "spec.activeDeadlineSeconds"
+    if new is None:
+        return [errors.invalid_value(path, None, "must not update from a positive integer to nil value")] if old is not None else []
+    if is_int(new) and not 0 <= new <= 2147483647:
+        return [errors.invalid_value(path, new, "must be between 0 and 2147483647, inclusive")]
+    if is_int(old) and is_int(new) and old < new:
+        return [errors.invalid_value(path, new, "must be less than or equal to previous value")]
+    return []
+
+
+def _tolerations_update_errors(new: list[Any], old: list[Any]) -> list[Cause]:
+    """validateOnlyAddedTolerations: existing ones stay (their tolerationSeconds may change)."""
+    def sans_seconds(t: Any) -> Obj:
+        return {k: v for k, v in as_dict(t).items() if k != "tolerationSeconds"}
+
+    remaining = [sans_seconds(t) for t in new]
+    for tol in old:
+        if sans_seconds(tol) not in remaining:
+            return [errors.forbidden_field("spec.tolerations", "existing toleration can not be modified except its tolerationSeconds")]
+    return []
+
+
+def _scheduling_gates_update_errors(new: list[Any], old: list[Any]) -> list[Cause]:
+    """validateOnlyDeletedSchedulingGates."""
+    old_names = {as_dict(g).get("name") for g in old}
+    return [errors.forbidden_field(f"spec.schedulingGates[{i}].name", f"only deletion is allowed, but found new scheduling gate '{as_dict(g).get('name')}'")
+            for i, g in enumerate(new) if as_dict(g).get("name") not in old_names]
+
+
+def _munged_spec(new: Obj, old: Obj) -> Obj:
+    """The new spec with every field a pod update may change taken from the old one."""
+    spec = dict(new)
     for key in ("containers", "initContainers"):
-        a, b = new.get(key) or [], old.get(key) or []
-        if len(a) != len(b):
-            return False
-        for x, y in zip(a, b, strict=True):
-            if {k: v for k, v in x.items() if k != "image"} != {k: v for k, v in y.items() if k != "image"}:
-                return False
-    return True
+        if key in spec:
+            olds = as_list(old.get(key))
+            spec[key] = [{**as_dict(c), "image": as_dict(olds[i]).get("image")} if i < len(olds) else c
+                         for i, c in enumerate(as_list(spec[key]))]
+    for key in ("activeDeadlineSeconds", "schedulingGates", "tolerations"):
+        spec.pop(key, None)
+        if key in old:
+            spec[key] = old[key]
+    grace, old_grace = spec.get("terminationGracePeriodSeconds"), old.get("terminationGracePeriodSeconds")
+    if is_int(old_grace) and old_grace < 0 and grace == 1:
+        spec["terminationGracePeriodSeconds"] = old_grace
+    return spec
+
+
+def pod_spec_update_errors(new: Obj, old: Obj) -> list[Cause]:
+    """The update rules of ValidatePodUpdate, after the new pod's own validation."""
+    errs: list[Cause] = []
+    for key in ("containers", "initContainers"):
+        found, stop = _container_update_errors(as_list(new.get(key)), as_list(old.get(key)), f"spec.{key}")
+        errs += found
+        if stop:
+            return errs
+    deadline = _deadline_update_errors(new.get("activeDeadlineSeconds"), old.get("activeDeadlineSeconds"))
+    if deadline:
+        return errs + deadline
+    errs += _tolerations_update_errors(as_list(new.get("tolerations")), as_list(old.get("tolerations")))
+    errs += _scheduling_gates_update_errors(as_list(new.get("schedulingGates")), as_list(old.get("schedulingGates")))
+    if new != old and _munged_spec(new, old) != old:
+        errs.append(errors.forbidden_field("spec", f"pod updates may not change fields other than {POD_UPDATABLE_FIELDS}"))
+    return errs
+
+
+_DEFAULT_TOLERATED_TAINTS = ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")
+
+
+def _add_default_tolerations(spec: Obj) -> None:
+    """The DefaultTolerationSeconds admission plugin (on create): a pod tolerates a not-ready
+    or unreachable node for 300s, unless it already tolerates that taint."""
+    tolerations = spec.get("tolerations")
+    if tolerations is None:
+        tolerations = spec["tolerations"] = []
+    if not isinstance(tolerations, list):
+        return
+    for key in _DEFAULT_TOLERATED_TAINTS:
+        if not any(as_dict(t).get("key") in (key, "", None) and as_dict(t).get("effect") in ("NoExecute", "", None)
+                   for t in tolerations):
+            tolerations.append({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300})
 
 
 def _qos_class(spec: Obj) -> str:
@@ -377,61 +716,6 @@ def _qos_class(spec: Obj) -> str:
         for r, lim in requests_limits
     )
     return "Guaranteed" if guaranteed else "Burstable"
-
-
-class EventStrategy(Strategy):
-    kind = "Event"
-    resource = "events"
-    extra_fields = ("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
-                    "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
-                    "reason", "reportingComponent", "source", "type")
-
-    def validate(self, obj: Obj) -> list[Cause]:
-        errs = super().validate(obj)
-        involved = obj.get("involvedObject") or {}
-        ns = obj.get("metadata", {}).get("namespace", "")
-        if involved.get("namespace") and involved["namespace"] != ns:
-            errs.append(errors.invalid_value("involvedObject.namespace", involved["namespace"], "does not match event.namespace"))
-        return errs
-
-    def selectable_fields(self, obj: Obj) -> dict[str, str]:
-        fields = super().selectable_fields(obj)
-        inv = obj.get("involvedObject") or {}
-        for k in ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"):
-            fields[f"involvedObject.{k}"] = str(inv.get(k, ""))
-        source = obj.get("source") or {}
-        fields.update({
-            "reason": obj.get("reason", ""),
-            "reportingComponent": obj.get("reportingComponent", ""),
-            "source": source.get("component", "") or obj.get("reportingComponent", ""),
-            "type": obj.get("type", ""),
-        })
-        return fields
-
-    def table_columns(self) -> list[TableColumn]:
-        return [
-            TableColumn("Last Seen", description="Time when last this event was observed"),
-            TableColumn("Type", description="Type of this event (Normal, Warning), new types could be added in the future."),
-            TableColumn("Reason", description="This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
-            TableColumn("Object", description="The object that this event is about."),
-            TableColumn("Subobject", priority=1, description="The subobject that this event is about."),
-            TableColumn("Source", priority=1, description="The component reporting this event."),
-            TableColumn("Message", description="A human-readable description of the status of this operation."),
-            TableColumn("First Seen", priority=1, description="The time at which the event was first recorded."),
-            TableColumn("Count", priority=1, description="The number of times this event has occurred."),
-            TableColumn("Name", priority=1, format="name", description="Name must be unique within a namespace."),
-        ]
-
-    def table_row(self, obj: Obj) -> list[Any]:
-        inv = obj.get("involvedObject") or {}
-        last = obj.get("lastTimestamp") or obj.get("eventTime") or obj["metadata"].get("creationTimestamp")
-        first = obj.get("firstTimestamp") or obj.get("eventTime") or obj["metadata"].get("creationTimestamp")
-        source = (obj.get("source") or {}).get("component", "") or obj.get("reportingComponent", "")
-        return [
-            age(last), obj.get("type", ""), obj.get("reason", ""),
-            f"{str(inv.get('kind', '')).lower()}/{inv.get('name', '')}", inv.get("fieldPath", ""), source,
-            (obj.get("message") or "").strip(), age(first), obj.get("count", 1), obj["metadata"]["name"],
-        ]
 
 
 class ServiceAccountStrategy(Strategy):
@@ -481,6 +765,20 @@ class ReplicationControllerStrategy(Strategy):
         errs = validation.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}))
         return errs + self._validate_spec(obj.get("spec"))
 
+    def validate_status_update(self, obj: Obj, old: Obj) -> list[Cause]:
+        """ValidateReplicationControllerStatusUpdate."""
+        status = as_dict(obj.get("status"))
+        errs = super().validate_status_update(obj, old)
+        for key in ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration"):
+            errs += nonnegative(status.get(key), f"status.{key}")
+        replicas = status.get("replicas") or 0
+        for key in ("fullyLabeledReplicas", "readyReplicas", "availableReplicas"):
+            if is_int(status.get(key)) and status[key] > replicas:
+                errs.append(errors.invalid_value(f"status.{key}", status[key], "cannot be greater than status.replicas"))
+        if is_int(status.get("availableReplicas")) and status["availableReplicas"] > (status.get("readyReplicas") or 0):
+            errs.append(errors.invalid_value("status.availableReplicas", status["availableReplicas"], "cannot be greater than readyReplicas"))
+        return errs
+
     def _validate_spec(self, spec: Any) -> list[Cause]:
         if not isinstance(spec, dict):
             return [errors.required("spec", "")]
@@ -495,7 +793,7 @@ class ReplicationControllerStrategy(Strategy):
             return errs
         labels = as_dict(as_dict(template.get("metadata")).get("labels"))
         if selector and any(labels.get(k) != v for k, v in selector.items()):
-            errs.append(errors.invalid_value("spec.template.metadata.labels", labels, "`selector` does not match template `labels`"))
+            errs.append(invalid_raw("spec.template.metadata.labels", go_string_map(labels), "`selector` does not match template `labels`"))
         errs += validate_pod_template_spec(template, "spec.template")
         pod_spec = as_dict(template.get("spec"))
         if pod_spec.get("restartPolicy") != "Always":
@@ -663,6 +961,91 @@ def _invalid_q(path: str, quantity: Any, detail: str) -> Cause:
 _QUOTA_SCOPES = ["BestEffort", "CrossNamespacePodAffinity", "NotBestEffort", "NotTerminating", "PriorityClass", "Terminating", "VolumeAttributesClass"]
 
 
+_STANDARD_QUOTA_RESOURCES = {
+    "cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.storage",
+    "requests.ephemeral-storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods", "resourcequotas",
+    "services", "replicationcontrollers", "secrets", "persistentvolumeclaims", "configmaps", "services.nodeports",
+    "services.loadbalancers",
+}
+_POD_COMPUTE_QUOTA = {"cpu", "memory", "limits.cpu", "limits.memory", "requests.cpu", "requests.memory"}
+
+
+def _quota_list_errors(resources: Any, path: str) -> list[Cause]:
+    """ValidateResourceQuotaResourceName and ValidateResourceQuantityValue for each entry."""
+    errs: list[Cause] = []
+    for name, value in as_dict(resources).items():
+        p = f"{path}[{name}]"
+        errs += resource_name_errors(name, p)
+        if "/" not in name and name not in _STANDARD_QUOTA_RESOURCES and not name.startswith("requests.hugepages-"):
+            errs.append(validation.invalid(p, name, "must be a standard resource for quota"))
+        errs += resource_quantity_errors(name, value, p)
+    return errs
+
+
+def _go_scopes(scopes: Any) -> str:
+    return "[]core.ResourceQuotaScope{" + ", ".join(validation.go_quote(str(s)) for s in as_list(scopes)) + "}"
+
+
+def _scope_fits(scope: str, resource: str) -> bool:
+    """helper.IsResourceQuotaScopeValidForResource, for the standard resources."""
+    if scope == "BestEffort":
+        return resource == "pods"
+    if scope in ("Terminating", "NotTerminating", "NotBestEffort", "PriorityClass", "CrossNamespacePodAffinity"):
+        return resource == "pods" or resource in _POD_COMPUTE_QUOTA
+    if scope == "VolumeAttributesClass":
+        return resource in ("persistentvolumeclaims", "requests.storage")
+    return True
+
+
+_CONFLICTING_SCOPES = ({"BestEffort", "NotBestEffort"}, {"Terminating", "NotTerminating"})
+
+
+def _quota_scope_errors(spec: Obj) -> list[Cause]:
+    """validateResourceQuotaScopes (reported at spec.scopes with the whole list)."""
+    scopes = [str(s) for s in as_list(spec.get("scopes"))]
+    shown = _go_scopes(scopes)
+    errs: list[Cause] = []
+    standard = [k for k in sorted(as_dict(spec.get("hard"))) if k in _STANDARD_QUOTA_RESOURCES or k.startswith("requests.hugepages-")]
+    for scope in scopes:
+        if scope not in _QUOTA_SCOPES:
+            errs.append(invalid_raw("spec.scopes", shown, "unsupported scope"))
+        errs += [invalid_raw("spec.scopes", shown, "unsupported scope applied to resource") for k in standard if not _scope_fits(scope, k)]
+    errs += [invalid_raw("spec.scopes", shown, "conflicting scopes") for pair in _CONFLICTING_SCOPES if pair <= set(scopes)]
+    return errs
+
+
+def _scope_selector_errors(spec: Obj) -> list[Cause]:
+    """validateScopedResourceSelectorRequirement."""
+    selector = spec.get("scopeSelector")
+    if not isinstance(selector, dict):
+        return []
+    path = "spec.scopeSelector.matchExpressions"
+    standard = [k for k in sorted(as_dict(spec.get("hard"))) if k in _STANDARD_QUOTA_RESOURCES]
+    errs: list[Cause] = []
+    names: set[str] = set()
+    for expr in (as_dict(e) for e in as_list(selector.get("matchExpressions"))):
+        scope, op, values = str(expr.get("scopeName") or ""), str(expr.get("operator") or ""), as_list(expr.get("values"))
+        if scope not in _QUOTA_SCOPES:
+            errs.append(validation.invalid(f"{path}.scopeName", scope, "unsupported scope"))
+        errs += [errors.invalid_value(path, selector, "unsupported scope applied to resource") for k in standard if not _scope_fits(scope, k)]
+        if scope in ("BestEffort", "NotBestEffort", "Terminating", "NotTerminating", "CrossNamespacePodAffinity") and op != "Exists":
+            errs.append(validation.invalid(f"{path}.operator", op, "must be 'Exists' when scope is any of ResourceQuotaScopeTerminating, "
+                                           "ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort "
+                                           "or ResourceQuotaScopeCrossNamespacePodAffinity"))
+        if op in ("In", "NotIn"):
+            if not values:
+                errs.append(errors.required(f"{path}.values", "must be at least one value when `operator` is 'In' or 'NotIn' for scope selector"))
+        elif op in ("Exists", "DoesNotExist"):
+            if values:
+                errs.append(invalid_raw(f"{path}.values", validation.go_string_slice([str(v) for v in values]),
+                                        "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector"))
+        else:
+            errs.append(validation.invalid(f"{path}.operator", op, "not a valid selector operator"))
+        names.add(scope)
+    errs += [invalid_raw(path, _go_scopes(spec.get("scopes")), "conflicting scopes") for pair in _CONFLICTING_SCOPES if pair <= names]
+    return errs
+
+
 class ResourceQuotaStrategy(Strategy):
     kind = "ResourceQuota"
     resource = "resourcequotas"
@@ -682,25 +1065,27 @@ class ResourceQuotaStrategy(Strategy):
         canonicalize_resource_list(status.get("used"), self.kind)
 
     def validate(self, obj: Obj) -> list[Cause]:
-        errs = super().validate(obj)
+        """ValidateResourceQuota."""
         spec = as_dict(obj.get("spec"))
-        for name, value in as_dict(spec.get("hard")).items():
-            p = f"spec.hard[{name}]"
-            errs += qualified_name(name, p)
-            q = quantity_of(value)
-            if q is not None and q.mantissa < 0:
-                errs.append(_invalid_q(p, q, "must be greater than or equal to 0"))
-        for i, scope in enumerate(as_list(spec.get("scopes"))):
-            if scope not in _QUOTA_SCOPES:
-                errs.append(errors.not_supported(f"spec.scopes[{i}]", scope, _QUOTA_SCOPES))
-        for i, expr in enumerate(as_list(as_dict(spec.get("scopeSelector")).get("matchExpressions"))):
-            expr = as_dict(expr)
-            if expr.get("scopeName") not in _QUOTA_SCOPES:
-                errs.append(errors.not_supported(f"spec.scopeSelector.matchExpressions[{i}].scopeName", expr.get("scopeName"), _QUOTA_SCOPES))
-            op = expr.get("operator")
-            if op not in ("In", "NotIn", "Exists", "DoesNotExist"):
-                errs.append(errors.not_supported(f"spec.scopeSelector.matchExpressions[{i}].operator", op, ["In", "NotIn", "Exists", "DoesNotExist"]))
+        errs = super().validate(obj) + _quota_list_errors(spec.get("hard"), "spec.hard")
+        errs += _quota_scope_errors(spec)
+        errs += _scope_selector_errors(spec)
+        status = as_dict(obj.get("status"))
+        return errs + _quota_list_errors(status.get("hard"), "status.hard") + _quota_list_errors(status.get("used"), "status.used")
+
+    def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
+        """ValidateResourceQuotaUpdate: the spec is valid and its scopes stay."""
+        spec = as_dict(obj.get("spec"))
+        errs = validation.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}))
+        errs += _quota_list_errors(spec.get("hard"), "spec.hard") + _quota_scope_errors(spec) + _scope_selector_errors(spec)
+        if set(as_list(spec.get("scopes"))) != set(as_list(as_dict(old.get("spec")).get("scopes"))):
+            errs.append(invalid_raw("spec.scopes", _go_scopes(spec.get("scopes")), "field is immutable"))
         return errs
+
+    def validate_status_update(self, obj: Obj, old: Obj) -> list[Cause]:
+        status = as_dict(obj.get("status"))
+        errs = super().validate_status_update(obj, old)
+        return errs + _quota_list_errors(status.get("hard"), "status.hard") + _quota_list_errors(status.get("used"), "status.used")
 
     def table_columns(self) -> list[TableColumn]:
         return [
@@ -998,7 +1383,8 @@ class ComponentStatusStrategy(Strategy):
             for item in items:
                 if item["metadata"]["name"] == name:
                     return item
-            raise errors.not_found("", "componentstatuses", name)
+            # Upstream's componentstatus REST answers an unknown name with a plain error: a 500.
+            raise errors.internal_error(f"Component not found: {name}")
 
         async def list_(namespace: str, predicate: Any = None, **_: Any) -> Any:
             items, revision = await statuses()
@@ -1036,7 +1422,6 @@ STRATEGIES: dict[tuple[str, str], type[Strategy]] = {
     ("", "ConfigMap"): ConfigMapStrategy,
     ("", "Secret"): SecretStrategy,
     ("", "Pod"): PodStrategy,
-    ("", "Event"): EventStrategy,
     ("", "ServiceAccount"): ServiceAccountStrategy,
     ("", "ReplicationController"): ReplicationControllerStrategy,
     ("", "PodTemplate"): PodTemplateStrategy,

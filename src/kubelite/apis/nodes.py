@@ -9,7 +9,14 @@ import ipaddress
 from datetime import UTC, datetime
 from typing import Any
 
-from kubelite.apis.podspec import as_dict, as_list, canonicalize_resource_list, validate_taint_effect
+from kubelite.apis.podspec import (
+    as_dict,
+    as_list,
+    canonicalize_resource_list,
+    cidr_errors,
+    resource_quantity_errors,
+    validate_taint_effect,
+)
 from kubelite.endpoints.table import age
 from kubelite.machinery import errors, validation
 from kubelite.machinery.errors import StatusError
@@ -45,26 +52,28 @@ class NodeStrategy(Strategy):
         pass
 
     def default(self, obj: Obj) -> None:
-        status = obj.get("status")
-        if isinstance(status, dict):
-            canonicalize_resource_list(status.get("capacity"), self.kind)
-            canonicalize_resource_list(status.get("allocatable"), self.kind)
-            if status.get("allocatable") is None and isinstance(status.get("capacity"), dict):
-                status["allocatable"] = dict(status["capacity"])  # SetDefaults_NodeStatus
+        status = obj.setdefault("status", {})
+        if not isinstance(status, dict):
+            return
+        _sync_pod_cidrs(as_dict(obj.get("spec")))
+        canonicalize_resource_list(status.get("capacity"), self.kind)
+        canonicalize_resource_list(status.get("allocatable"), self.kind)
+        if status.get("allocatable") is None and isinstance(status.get("capacity"), dict):
+            status["allocatable"] = dict(status["capacity"])  # SetDefaults_NodeStatus
+
+    def canonicalize(self, obj: Obj) -> None:
+        if isinstance(obj.get("status"), dict):
+            _fill_printed_structs(obj["status"])
 
     def validate(self, obj: Obj) -> list[Cause]:
-        return super().validate(obj) + _validate_node_spec(as_dict(obj.get("spec")))
+        return super().validate(obj) + validate_node(obj)
 
     def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
-        errs = validation.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}))
-        spec, old_spec = as_dict(obj.get("spec")), as_dict(old.get("spec"))
-        errs += _validate_node_spec(spec)
-        old_cidrs = as_list(old_spec.get("podCIDRs"))
-        if old_cidrs and as_list(spec.get("podCIDRs")) != old_cidrs:
-            errs.append(errors.forbidden_field("spec.podCIDRs", 'node updates may not change podCIDR except from "" to valid'))
-        if old_spec.get("providerID") and spec.get("providerID") != old_spec["providerID"]:
-            errs.append(errors.forbidden_field("spec.providerID", 'node updates may not change providerID except from "" to valid'))
-        return errs
+        return validate_node_update(obj, old)
+
+    def validate_status_update(self, obj: Obj, old: Obj) -> list[Cause]:
+        # nodes/status is validated as any node update.
+        return validate_node_update(obj, old)
 
     def prepare_for_status_update(self, obj: Obj, old: Obj) -> None:
         super().prepare_for_status_update(obj, old)
@@ -110,6 +119,33 @@ class NodeStrategy(Strategy):
         ]
 
 
+def _sync_pod_cidrs(spec: Obj) -> None:
+    """v1's podCIDR is podCIDRs[0] (upstream's conversion keeps them so)."""
+    cidrs = as_list(spec.get("podCIDRs"))
+    if cidrs:
+        spec["podCIDR"] = cidrs[0]
+    elif spec.get("podCIDR"):
+        spec["podCIDRs"] = [spec["podCIDR"]]
+
+
+# NodeSystemInfo's fields, none omitempty: a node's status always prints all of them.
+NODE_INFO_FIELDS = ("machineID", "systemUUID", "bootID", "kernelVersion", "osImage", "containerRuntimeVersion",
+                    "kubeletVersion", "kubeProxyVersion", "operatingSystem", "architecture")
+
+
+def _fill_printed_structs(status: Obj) -> None:
+    """What encoding/json prints of an unset NodeStatus: nodeInfo and daemonEndpoints are
+    structs (never omitted), so a node registered without them shows them empty."""
+    info = status.get("nodeInfo")
+    if isinstance(info, dict) or info is None:
+        status["nodeInfo"] = {**dict.fromkeys(NODE_INFO_FIELDS, ""), **(info or {})}
+    endpoints = status.setdefault("daemonEndpoints", {})
+    if isinstance(endpoints, dict):
+        kubelet = endpoints.setdefault("kubeletEndpoint", {})
+        if isinstance(kubelet, dict):
+            kubelet.setdefault("Port", 0)
+
+
 def node_roles(node: Obj) -> list[str]:
     """findNodeRoles: node-role.kubernetes.io/<role> keys and kubernetes.io/role values."""
     roles = set()
@@ -128,35 +164,95 @@ def _address(status: Obj, kind: str) -> str:
     return "<none>"
 
 
-def _validate_node_spec(spec: Obj) -> list[Cause]:
+def _go_taint(taint: Obj) -> str:
+    """%#v of a core.Taint, as upstream shows a duplicate one."""
+    added = "(*v1.Time)(nil)" if not taint.get("timeAdded") else f"time.Date({taint['timeAdded']})"
+    return (f"core.Taint{{Key:{validation.go_quote(str(taint.get('key') or ''))}, Value:{validation.go_quote(str(taint.get('value') or ''))}, "
+            f"Effect:{validation.go_quote(str(taint.get('effect') or ''))}, TimeAdded:{added}}}")
+
+
+def validate_node_taints(taints: Any, path: str) -> list[Cause]:
+    """validateNodeTaints: keys and values as labels, a known effect, unique by key and effect."""
     errs: list[Cause] = []
-    cidrs = as_list(spec.get("podCIDRs"))
-    for i, cidr in enumerate(cidrs):
-        try:
-            ipaddress.ip_network(str(cidr), strict=False)
-        except ValueError:
-            errs.append(validation.invalid(f"spec.podCIDRs[{i}]", str(cidr), "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"))
-    if len(cidrs) > 2:
-        errs.append(errors.invalid_value("spec.podCIDRs", cidrs, "may specify no more than one CIDR for each IP family"))
-    if spec.get("podCIDR") and cidrs and spec["podCIDR"] != cidrs[0]:
-        errs.append(validation.invalid("spec.podCIDRs", str(spec["podCIDR"]), "the first CIDR in podCIDRs must match podCIDR"))
     seen: set[tuple[str, str]] = set()
-    for i, taint in enumerate(as_list(spec.get("taints"))):
-        p = f"spec.taints[{i}]"
-        taint = as_dict(taint)
-        errs += validation.validate_label_name(str(taint.get("key") or ""), f"{p}.key")
-        if taint.get("value"):
-            errs += [validation.invalid(f"{p}.value", taint["value"], m) for m in validation.is_valid_label_value(str(taint["value"]))]
-        effect = taint.get("effect")
-        if not effect:
-            errs.append(errors.required(f"{p}.effect"))
-        else:
-            errs += validate_taint_effect(effect, f"{p}.effect")
-        key = (str(taint.get("key")), str(effect))
-        if key in seen:
+    for i, taint in enumerate(as_dict(t) for t in as_list(taints)):
+        p = f"{path}[{i}]"
+        key, effect = str(taint.get("key") or ""), str(taint.get("effect") or "")
+        errs += validation.validate_label_name(key, f"{p}.key")
+        msgs = validation.is_valid_label_value(str(taint.get("value") or ""))
+        if msgs:
+            errs.append(validation.invalid(f"{p}.value", str(taint.get("value") or ""), ";".join(msgs)))
+        errs += [errors.required(f"{p}.effect")] if not effect else validate_taint_effect(effect, f"{p}.effect")
+        if (effect, key) in seen:
             errs.append(errors.field_error("FieldValueDuplicate", p,
-                                           f"Duplicate value: {validation.go_quote(key[0] + ':' + key[1])}: taints must be unique by key and effect pair"))
-        seen.add(key)
+                                           f"Duplicate value: {_go_taint(taint)}: taints must be unique by key and effect pair"))
+            continue
+        seen.add((effect, key))
+    return errs
+
+
+def _pod_cidr_errors(cidrs: list[Any]) -> list[Cause]:
+    path = "spec.podCIDRs"
+    errs: list[Cause] = []
+    for i, cidr in enumerate(cidrs):
+        errs += cidr_errors(cidr, f"{path}[{i}]")
+    if len(cidrs) > 1:
+        try:
+            families = {ipaddress.ip_network(str(c), strict=False).version for c in cidrs}
+        except ValueError:
+            families = set()
+        if len(families) != 2 or len(cidrs) > 2:
+            shown = validation.go_string_slice([str(c) for c in cidrs])
+            errs.append(errors.field_error("FieldValueInvalid", path, f"Invalid value: {shown}: may specify no more than one CIDR for each IP family"))
+        seen: set[str] = set()
+        for i, cidr in enumerate(str(c) for c in cidrs):
+            if cidr in seen:
+                errs.append(errors.duplicate(f"{path}[{i}]", cidr))
+            seen.add(cidr)
+    return errs
+
+
+def _node_resource_errors(status: Obj) -> list[Cause]:
+    """ValidateNodeResources (reported as status.capacity.<name>, sic)."""
+    errs: list[Cause] = []
+    for section in ("capacity", "allocatable"):
+        for name, value in as_dict(status.get(section)).items():
+            errs += resource_quantity_errors(name, value, f"status.{section}.{name}")
+    return errs
+
+
+def validate_node(node: Obj) -> list[Cause]:
+    """ValidateNode, after ObjectMeta. Taints are reported under metadata (sic)."""
+    spec = as_dict(node.get("spec"))
+    errs = validate_node_taints(spec.get("taints"), "metadata.taints")
+    errs += _node_resource_errors(as_dict(node.get("status")))
+    return errs + _pod_cidr_errors(as_list(spec.get("podCIDRs")))
+
+
+def validate_node_update(node: Obj, old: Obj) -> list[Cause]:
+    """ValidateNodeUpdate (the spec and status are not validated afresh, only these rules)."""
+    spec, old_spec, status = as_dict(node.get("spec")), as_dict(old.get("spec")), as_dict(node.get("status"))
+    errs = validation.validate_object_meta_update(node.get("metadata", {}), old.get("metadata", {}))
+    errs += _node_resource_errors(status)
+    seen: list[Any] = []
+    for i, address in enumerate(as_list(status.get("addresses"))):
+        if address in seen:
+            a = as_dict(address)
+            shown = f"core.NodeAddress{{Type:{validation.go_quote(str(a.get('type') or ''))}, Address:{validation.go_quote(str(a.get('address') or ''))}}}"
+            errs.append(errors.field_error("FieldValueDuplicate", f"status.addresses[{i}]", f"Duplicate value: {shown}"))
+        seen.append(address)
+    old_cidrs, cidrs = as_list(old_spec.get("podCIDRs")), as_list(spec.get("podCIDRs"))
+    change = 'node updates may not change podCIDR except from "" to valid'
+    if old_cidrs:
+        if len(old_cidrs) != len(cidrs):
+            errs.append(errors.forbidden_field("spec.podCIDRs", change))
+        else:
+            errs += [errors.forbidden_field("spec.podCIDRs", change) for a, b in zip(old_cidrs, cidrs, strict=True) if a != b]
+    if old_spec.get("providerID") and spec.get("providerID") != old_spec["providerID"]:
+        errs.append(errors.forbidden_field("spec.providerID", 'node updates may not change providerID except from "" to valid'))
+    errs += validate_node_taints(spec.get("taints"), "metadata.taints")
+    if spec.get("externalID") != old_spec.get("externalID"):
+        errs.append(errors.forbidden_field("spec.externalID", "may not be updated"))
     return errs
 
 

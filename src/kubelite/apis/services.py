@@ -22,9 +22,12 @@ from kubelite.apis.podspec import (
     PROTOCOLS,
     as_dict,
     as_list,
+    cidr_errors,
     dns_label,
     format_labels,
+    ip_errors,
     is_int,
+    non_special_ip_errors,
     port_name_errors,
     port_num_errors,
     qualified_name,
@@ -39,7 +42,6 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 SERVICE_TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
-KUBELET_PORT = 10250
 _FAMILIES = {4: "IPv4", 6: "IPv6"}
 _POLICIES = ["PreferDualStack", "RequireDualStack", "SingleStack"]
 
@@ -54,29 +56,6 @@ def _ip(value: Any) -> IPAddress | None:
 def family_of(value: str) -> str:
     ip = _ip(value)
     return _FAMILIES[ip.version] if ip is not None else ""
-
-
-def ip_errors(value: Any, path: str) -> list[Cause]:
-    """validation.IsValidIP."""
-    if _ip(value) is None:
-        return [validation.invalid(path, str(value), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")]
-    return []
-
-
-def non_special_ip_errors(value: str, path: str) -> list[Cause]:
-    """ValidateNonSpecialIP: endpoints may not point at these."""
-    ip = _ip(value)
-    if ip is None:
-        return []
-    if ip.is_unspecified:
-        return [validation.invalid(path, value, "may not be unspecified (0.0.0.0, ::)")]
-    if ip.is_loopback:
-        return [validation.invalid(path, value, "may not be in the loopback range (127.0.0.0/8, ::1/128)")]
-    if ip.is_link_local:
-        return [validation.invalid(path, value, "may not be in the link-local range (169.254.0.0/16, fe80::/10)")]
-    if ip in ipaddress.ip_network("224.0.0.0/24") or ip in ipaddress.ip_network("ff02::/16"):
-        return [validation.invalid(path, value, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)")]
-    return []
 
 
 # --- allocators ------------------------------------------------------------------------------------
@@ -696,140 +675,207 @@ def _go_service_port(protocol: Any, port: Any) -> str:
             f'Port:{port}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:""}}, NodePort:0}}')
 
 
+def _headless(spec: Obj) -> bool:
+    """isHeadlessService: exactly the one cluster IP "None"."""
+    return as_list(spec.get("clusterIPs")) == ["None"]
+
+
+_TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
+_TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints"
+_SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
+
+
 def validate_service_spec(svc: Obj) -> list[Cause]:
-    """ValidateService, after ObjectMeta."""
+    """ValidateService, after ObjectMeta, in upstream's order."""
     spec = svc.get("spec")
     if not isinstance(spec, dict):
         return [errors.required("spec", "")]
+    annotations = as_dict(as_dict(svc.get("metadata")).get("annotations"))
     errs: list[Cause] = []
+    if _TOPOLOGY_MODE in annotations and _TOPOLOGY_HINTS in annotations \
+            and annotations[_TOPOLOGY_MODE] != annotations[_TOPOLOGY_HINTS]:
+        errs.append(validation.invalid(f"metadata.annotations[{_TOPOLOGY_MODE}]", str(annotations[_TOPOLOGY_MODE]),
+                                       f"must match annotations[{_TOPOLOGY_HINTS}] when both are specified"))
     kind = spec.get("type")
-    headless = spec.get("clusterIP") == "None"
-    ports = as_list(spec.get("ports"))
-    if not ports and not headless and kind != "ExternalName":
+    ports = [as_dict(p) for p in as_list(spec.get("ports"))]
+    if not ports and not _headless(spec) and kind != "ExternalName":
         errs.append(errors.required("spec.ports"))
-    if kind == "LoadBalancer":
-        for i, port in enumerate(ports):
-            if as_dict(port).get("port") == KUBELET_PORT:
-                errs.append(errors.invalid_value(f"spec.ports[{i}]", KUBELET_PORT, f"may not expose port {KUBELET_PORT} externally since it is used by kubelet"))
-        if headless:
-            errs.append(validation.invalid("spec.clusterIP", "None", "may not be set to 'None' for LoadBalancer services"))
-    elif kind == "NodePort":
-        if headless:
-            errs.append(validation.invalid("spec.clusterIP", "None", "may not be set to 'None' for NodePort services"))
-    elif kind == "ExternalName":
-        if as_list(spec.get("clusterIPs")) or spec.get("clusterIP"):
-            errs.append(errors.forbidden_field("spec.clusterIPs", "may not be set for ExternalName services"))
-        if as_list(spec.get("ipFamilies")):
-            errs.append(errors.forbidden_field("spec.ipFamilies", "may not be set for ExternalName services"))
-        if spec.get("ipFamilyPolicy") is not None:
-            errs.append(errors.forbidden_field("spec.ipFamilyPolicy", "may not be set for ExternalName services"))
-        cname = str(spec.get("externalName") or "").removesuffix(".")
-        if cname:
-            errs += [validation.invalid("spec.externalName", cname, m) for m in validation.is_dns1123_subdomain(cname)]
-        else:
-            errs.append(errors.required("spec.externalName"))
+    errs += _type_specific_errors(spec)
     names: set[str] = set()
     for i, port in enumerate(ports):
-        p = f"spec.ports[{i}]"
-        port = as_dict(port)
-        name = port.get("name")
-        if len(ports) > 1 and not name:
-            errs.append(errors.required(f"{p}.name"))
-        elif name:
-            errs += dns_label(name, f"{p}.name")
-            if name in names:
-                errs.append(errors.duplicate(f"{p}.name", name))
-            names.add(str(name))
-        errs += [errors.invalid_value(f"{p}.port", port.get("port"), m) for m in port_num_errors(port.get("port"))]
-        protocol = port.get("protocol")
-        if not protocol:
-            errs.append(errors.required(f"{p}.protocol"))
-        elif protocol not in PROTOCOLS:
-            errs.append(errors.not_supported(f"{p}.protocol", protocol, list(PROTOCOLS)))
-        errs += validate_port_num_or_name(port.get("targetPort"), f"{p}.targetPort")
-        if port.get("appProtocol") is not None:
-            errs += qualified_name(port["appProtocol"], f"{p}.appProtocol")
+        errs += _service_port_errors(port, len(ports) > 1, names, f"spec.ports[{i}]")
     if spec.get("selector") is not None:
         errs += validation.validate_labels(as_dict(spec.get("selector")), "spec.selector")
-    affinity = spec.get("sessionAffinity")
-    if not affinity:
-        errs.append(errors.required("spec.sessionAffinity"))
-    elif affinity not in ("ClientIP", "None"):
-        errs.append(errors.not_supported("spec.sessionAffinity", affinity, ["ClientIP", "None"]))
-    config = spec.get("sessionAffinityConfig")
-    if affinity == "ClientIP":
-        timeout = as_dict(as_dict(config).get("clientIP")).get("timeoutSeconds")
-        if not isinstance(config, dict):
-            errs.append(errors.required("spec.sessionAffinityConfig", "when session affinity type is ClientIP"))
-        elif not isinstance(config.get("clientIP"), dict):
-            errs.append(errors.required("spec.sessionAffinityConfig.clientIP", "when session affinity type is ClientIP"))
-        elif not is_int(timeout) or not 0 < timeout <= 86400:
-            errs.append(errors.invalid_value("spec.sessionAffinityConfig.clientIP.timeoutSeconds", timeout, "must be greater than 0 and less than 86400"))
-    elif affinity == "None" and config is not None:
-        errs.append(errors.forbidden_field("spec.sessionAffinityConfig", "must not be set when session affinity is None"))
+    errs += _session_affinity_errors(spec)
     errs += validate_cluster_ips_related(spec)
     for i, ext in enumerate(as_list(spec.get("externalIPs"))):
-        e = ip_errors(ext, f"spec.externalIPs[{i}]")
-        errs += e or non_special_ip_errors(str(ext), f"spec.externalIPs[{i}]")
+        errs += ip_errors(ext, f"spec.externalIPs[{i}]") or non_special_ip_errors(str(ext), f"spec.externalIPs[{i}]")
     if not kind:
         errs.append(errors.required("spec.type"))
     elif kind not in SERVICE_TYPES:
         errs.append(errors.not_supported("spec.type", kind, SERVICE_TYPES))
-    if kind in ("ClusterIP", "ExternalName"):
+    errs += _port_uniqueness_errors(spec, ports)
+    errs += _load_balancer_errors(spec, annotations)
+    errs += _traffic_policy_errors(svc)
+    return errs
+
+
+def _type_specific_errors(spec: Obj) -> list[Cause]:
+    kind = spec.get("type")
+    if kind in ("LoadBalancer", "NodePort") and _headless(spec):
+        return [validation.invalid("spec.clusterIPs[0]", "None", f"may not be set to 'None' for {kind} services")]
+    if kind != "ExternalName":
+        return []
+    errs: list[Cause] = []
+    # The strategy fills clusterIPs from clusterIP before validation.
+    if as_list(spec.get("clusterIPs")) or spec.get("clusterIP"):
+        errs.append(errors.forbidden_field("spec.clusterIPs", "may not be set for ExternalName services"))
+    if as_list(spec.get("ipFamilies")):
+        errs.append(errors.forbidden_field("spec.ipFamilies", "may not be set for ExternalName services"))
+    if spec.get("ipFamilyPolicy") is not None:
+        errs.append(errors.forbidden_field("spec.ipFamilyPolicy", "may not be set for ExternalName services"))
+    # A CNAME may end in a dot (fully qualified).
+    cname = str(spec.get("externalName") or "").removesuffix(".")
+    if cname:
+        errs += [validation.invalid("spec.externalName", cname, m) for m in validation.is_dns1123_subdomain(cname)]
+    else:
+        errs.append(errors.required("spec.externalName"))
+    return errs
+
+
+def _service_port_errors(port: Obj, require_name: bool, names: set[str], p: str) -> list[Cause]:
+    """validateServicePort."""
+    errs: list[Cause] = []
+    name = port.get("name")
+    if require_name and not name:
+        errs.append(errors.required(f"{p}.name"))
+    elif name:
+        errs += dns_label(name, f"{p}.name")
+        if name in names:
+            errs.append(errors.duplicate(f"{p}.name", name))
+        names.add(str(name))
+    errs += [errors.invalid_value(f"{p}.port", port.get("port", 0), m) for m in port_num_errors(port.get("port"))]
+    protocol = port.get("protocol")
+    if not protocol:
+        errs.append(errors.required(f"{p}.protocol"))
+    elif protocol not in PROTOCOLS:
+        errs.append(errors.not_supported(f"{p}.protocol", protocol, list(PROTOCOLS)))
+    errs += validate_port_num_or_name(port.get("targetPort"), f"{p}.targetPort")
+    if port.get("appProtocol") is not None:
+        errs += qualified_name(port["appProtocol"], f"{p}.appProtocol")
+    return errs
+
+
+def _session_affinity_errors(spec: Obj) -> list[Cause]:
+    affinity = spec.get("sessionAffinity")
+    if not affinity:
+        return [errors.required("spec.sessionAffinity")]
+    if affinity not in ("ClientIP", "None"):
+        return [errors.not_supported("spec.sessionAffinity", affinity, ["ClientIP", "None"])]
+    config = spec.get("sessionAffinityConfig")
+    if affinity == "None":
+        return [errors.forbidden_field("spec.sessionAffinityConfig", "must not be set when session affinity is None")] if config is not None else []
+    # validateClientIPAffinityConfig: each missing level is reported where it is missing.
+    detail = "when session affinity type is ClientIP"
+    path = "spec.sessionAffinityConfig"
+    if not isinstance(config, dict):
+        return [errors.required(path, detail)]
+    if not isinstance(config.get("clientIP"), dict):
+        return [errors.required(f"{path}.clientIP", detail)]
+    timeout = config["clientIP"].get("timeoutSeconds")
+    if timeout is None:
+        return [errors.required(f"{path}.clientIP.timeoutSeconds", detail)]
+    if not is_int(timeout) or not 0 < timeout <= 86400:
+        return [errors.invalid_value(f"{path}.clientIP.timeoutSeconds", timeout, "must be greater than 0 and less than 86400")]
+    return []
+
+
+def _port_uniqueness_errors(spec: Obj, ports: list[Obj]) -> list[Cause]:
+    """nodePort only for node-port types; one node port and one port per protocol."""
+    errs: list[Cause] = []
+    if spec.get("type") == "ClusterIP":
         for i, port in enumerate(ports):
-            if as_dict(port).get("nodePort"):
-                errs.append(errors.forbidden_field(f"spec.ports[{i}].nodePort", f"may not be used when `type` is '{kind}'"))
+            if port.get("nodePort"):
+                errs.append(errors.forbidden_field(f"spec.ports[{i}].nodePort", "may not be used when `type` is 'ClusterIP'"))
     seen_node: set[tuple[Any, Any]] = set()
-    seen_port: set[tuple[Any, Any]] = set()
     for i, port in enumerate(ports):
-        port = as_dict(port)
         node = port.get("nodePort")
         if node:
             if (port.get("protocol"), node) in seen_node:
                 errs.append(errors.field_error("FieldValueDuplicate", f"spec.ports[{i}].nodePort", f"Duplicate value: {node}"))
             seen_node.add((port.get("protocol"), node))
+    seen_port: set[tuple[Any, Any]] = set()
+    for i, port in enumerate(ports):
         key = (port.get("protocol"), port.get("port"))
         if key in seen_port:
             errs.append(errors.field_error("FieldValueDuplicate", f"spec.ports[{i}]", f"Duplicate value: {_go_service_port(*key)}"))
         seen_port.add(key)
+    return errs
+
+
+def _load_balancer_errors(spec: Obj, annotations: Obj) -> list[Cause]:
+    """Source ranges (field or annotation), allocateLoadBalancerNodePorts and the class."""
+    errs: list[Cause] = []
+    kind = spec.get("type")
     ranges = as_list(spec.get("loadBalancerSourceRanges"))
     if ranges:
+        path = "spec.LoadBalancerSourceRanges"
         if kind != "LoadBalancer":
-            errs.append(errors.forbidden_field("spec.LoadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'"))
-        for r in ranges:
-            try:
-                ipaddress.ip_network(str(r).strip(), strict=False)
-            except ValueError:
-                errs.append(validation.invalid("spec.LoadBalancerSourceRanges", f"[{' '.join(str(x) for x in ranges)}]", "must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 "))
-                break
-    if kind != "LoadBalancer" and spec.get("loadBalancerClass") is not None:
-        errs.append(errors.forbidden_field("spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'"))
-    if kind == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is None:
-        errs.append(errors.required("spec.allocateLoadBalancerNodePorts"))
-    elif kind != "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is not None:
+            errs.append(errors.forbidden_field(path, "may only be used when `type` is 'LoadBalancer'"))
+        # Space-padded values are tolerated, a historical accident of the annotation.
+        for i, value in enumerate(ranges):
+            errs += cidr_errors(str(value).strip(), f"{path}[{i}]")
+    elif _SOURCE_RANGES_ANNOTATION in annotations:
+        path = f"metadata.annotations[{_SOURCE_RANGES_ANNOTATION}]"
+        if kind != "LoadBalancer":
+            errs.append(errors.forbidden_field(path, "may only be used when `type` is 'LoadBalancer'"))
+        value = str(annotations[_SOURCE_RANGES_ANNOTATION]).strip()
+        for cidr in value.split(",") if value else []:
+            errs += cidr_errors(cidr.strip(), path)
+    allocate = spec.get("allocateLoadBalancerNodePorts")
+    if allocate is not None and kind != "LoadBalancer":
         errs.append(errors.forbidden_field("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'"))
+    if kind == "LoadBalancer" and allocate is None:
+        errs.append(errors.required("allocateLoadBalancerNodePorts"))  # sic: upstream's path
+    lb_class = spec.get("loadBalancerClass")
+    if lb_class is not None:
+        if kind == "LoadBalancer":
+            errs += qualified_name(lb_class, "spec.loadBalancerClass")
+        else:
+            errs.append(errors.forbidden_field("spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'"))
+    return errs
+
+
+def _traffic_policy_errors(svc: Obj) -> list[Cause]:
+    """validateServiceExternalTrafficPolicy, validateServiceInternalTrafficFieldsValue and
+    validateServiceTrafficDistribution."""
+    spec = as_dict(svc.get("spec"))
+    errs: list[Cause] = []
     etp = spec.get("externalTrafficPolicy")
-    if externally_accessible(spec):
-        if not etp:
-            errs.append(errors.required("spec.externalTrafficPolicy"))
-        elif etp not in ("Cluster", "Local"):
-            errs.append(errors.not_supported("spec.externalTrafficPolicy", etp, ["Cluster", "Local"]))
-    elif etp:
-        errs.append(validation.invalid("spec.externalTrafficPolicy", etp, "may only be set for externally-accessible services"))
-    hc = spec.get("healthCheckNodePort")
-    if hc:
-        if not needs_health_check(svc):
+    if not externally_accessible(spec):
+        if etp:
+            errs.append(validation.invalid("spec.externalTrafficPolicy", etp, "may only be set for externally-accessible services"))
+    elif not etp:
+        errs.append(errors.required("spec.externalTrafficPolicy"))
+    elif etp not in ("Cluster", "Local"):
+        errs.append(errors.not_supported("spec.externalTrafficPolicy", etp, ["Cluster", "Local"]))
+    hc = spec.get("healthCheckNodePort") or 0
+    if not needs_health_check(svc):
+        if hc:
             errs.append(errors.invalid_value("spec.healthCheckNodePort", hc, "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"))
-        elif is_int(hc) and hc < 0:
-            errs.append(errors.invalid_value("spec.healthCheckNodePort", hc, "must be between 1 and 65535, inclusive"))
+    elif not hc:
+        errs.append(errors.required("spec.healthCheckNodePort"))
+    else:
+        errs += [errors.invalid_value("spec.healthCheckNodePort", hc, m) for m in port_num_errors(hc)]
     itp = spec.get("internalTrafficPolicy")
     if itp is None:
-        if kind in ("NodePort", "LoadBalancer", "ClusterIP"):
+        # Not required of ExternalName services, for historical reasons.
+        if spec.get("type") in ("NodePort", "LoadBalancer", "ClusterIP"):
             errs.append(errors.required("spec.internalTrafficPolicy"))
     elif itp not in ("Cluster", "Local"):
         errs.append(errors.not_supported("spec.internalTrafficPolicy", itp, ["Cluster", "Local"]))
     distribution = spec.get("trafficDistribution")
-    if distribution is not None and distribution not in ("PreferClose",):
+    if distribution is not None and distribution != "PreferClose":
         errs.append(errors.not_supported("spec.trafficDistribution", distribution, ["PreferClose"]))
     return errs
 
@@ -857,9 +903,12 @@ def validate_service_update(svc: Obj, old: Obj) -> list[Cause]:
         for i in range(min(len(families), len(old_families))):
             if families[i] != old_families[i]:
                 errs.append(errors.field_error("FieldValueInvalid", f"spec.ipFamilies[{i}]", f"Invalid value: {shown}: may not change once set"))
-    if old_spec.get("type") == "LoadBalancer" == spec.get("type") and old_spec.get("loadBalancerClass") is not None \
+    if old_spec.get("type") == "LoadBalancer" == spec.get("type") \
             and spec.get("loadBalancerClass") != old_spec.get("loadBalancerClass"):
         errs.append(errors.invalid_value("spec.loadBalancerClass", spec.get("loadBalancerClass"), "may not change once set"))
+    if needs_health_check(old) and needs_health_check(svc) \
+            and spec.get("healthCheckNodePort") != old_spec.get("healthCheckNodePort"):
+        errs.append(errors.forbidden_field("spec.healthCheckNodePort", "field is immutable"))
     return errs
 
 
@@ -1084,9 +1133,28 @@ def _validate_endpoint_port(port: Obj, require_name: bool, path: str) -> list[Ca
     return errs
 
 
+# KEP-4974: v1 Endpoints is deprecated since 1.33; upstream says so on every request.
+ENDPOINTS_DEPRECATION = "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
+
+
+def _validate_endpoint_address(addr: Obj, path: str) -> list[Cause]:
+    """validateEndpointAddress: the special-address check runs even on an invalid IP."""
+    ip = str(addr.get("ip") or "")
+    errs = ip_errors(ip, f"{path}.ip")
+    if addr.get("hostname"):
+        errs += dns_label(addr["hostname"], f"{path}.hostname")
+    if addr.get("nodeName") is not None:
+        errs += [validation.invalid(f"{path}.nodeName", str(addr["nodeName"]), m)
+                 for m in validation.name_is_dns_subdomain(str(addr["nodeName"]), False)]
+    return errs + non_special_ip_errors(ip, f"{path}.ip")
+
+
 class EndpointsStrategy(Strategy):
     kind = "Endpoints"
     resource = "endpoints"
+
+    def warnings(self, obj: Obj, old: Obj | None) -> list[str]:
+        return [ENDPOINTS_DEPRECATION]
 
     def default(self, obj: Obj) -> None:
         for subset in as_list(obj.get("subsets")):
@@ -1096,26 +1164,14 @@ class EndpointsStrategy(Strategy):
 
     def validate(self, obj: Obj) -> list[Cause]:
         errs = super().validate(obj)
-        for i, subset in enumerate(as_list(obj.get("subsets"))):
+        for i, subset in enumerate(as_dict(s) for s in as_list(obj.get("subsets"))):
             p = f"subsets[{i}]"
-            subset = as_dict(subset)
             ready, not_ready = as_list(subset.get("addresses")), as_list(subset.get("notReadyAddresses"))
             if not ready and not not_ready:
                 errs.append(errors.required(p, "must specify `addresses` or `notReadyAddresses`"))
             for key, addresses in (("addresses", ready), ("notReadyAddresses", not_ready)):
                 for j, addr in enumerate(addresses):
-                    ap = f"{p}.{key}[{j}]"
-                    addr = as_dict(addr)
-                    ip = str(addr.get("ip") or "")
-                    ierrs = ip_errors(ip, f"{ap}.ip")
-                    errs += ierrs
-                    if addr.get("hostname"):
-                        errs += dns_label(addr["hostname"], f"{ap}.hostname")
-                    if addr.get("nodeName"):
-                        errs += [validation.invalid(f"{ap}.nodeName", addr["nodeName"], m)
-                                 for m in validation.name_is_dns_subdomain(str(addr["nodeName"]), False)]
-                    if not ierrs:
-                        errs += non_special_ip_errors(ip, f"{ap}.ip")
+                    errs += _validate_endpoint_address(as_dict(addr), f"{p}.{key}[{j}]")
             ports = as_list(subset.get("ports"))
             for j, port in enumerate(ports):
                 errs += _validate_endpoint_port(as_dict(port), len(ports) > 1, f"{p}.ports[{j}]")
