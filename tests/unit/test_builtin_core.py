@@ -13,6 +13,7 @@ import pytest
 
 from kubelite.apis import core, events, nodes, podspec, services
 from kubelite.machinery.errors import StatusError
+from kubelite.machinery.fields import check_supported, parse
 
 Obj = dict[str, Any]
 
@@ -552,9 +553,17 @@ def test_event_field_selectors_of_both_versions() -> None:
     ev = {"metadata": meta("e"), "involvedObject": {"kind": "Pod", "name": "p", "namespace": "ns"},
           "reportingComponent": "kubelet", "type": "Warning"}
     fields = s.selectable_fields(ev)
-    assert (fields["involvedObject.name"], fields["regarding.name"], fields["source"], fields["reportingController"]) == (
-        "p", "p", "kubelet", "kubelet")
-    assert {"involvedObject.kind", "regarding.kind", "reportingComponent", "reportingController", "source", "type"} <= s.supported_fields()
+    assert (fields["involvedObject.name"], fields["source"], fields["reportingComponent"]) == ("p", "kubelet", "kubelet")
+    supported = s.supported_fields()
+    # events.k8s.io/v1 converts its names to the stored core Event's; each version refuses the other's.
+    converted = check_supported(parse("regarding.name=p,reportingController=kubelet"), supported, "events", "events.k8s.io/v1")
+    assert converted.matches(fields)
+    assert str(converted) == "involvedObject.name=p,reportingComponent=kubelet"
+    with pytest.raises(StatusError, match="field label not supported: involvedObject.name"):
+        check_supported(parse("involvedObject.name=p"), supported, "events", "events.k8s.io/v1")
+    with pytest.raises(StatusError, match="field label not supported: regarding.name"):
+        check_supported(parse("regarding.name=p"), supported, "events", "v1")
+    assert check_supported(parse("involvedObject.name=p,source=kubelet"), supported, "events", "v1").matches(fields)
 
 
 def test_event_rows() -> None:

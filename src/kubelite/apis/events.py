@@ -52,10 +52,6 @@ REPORTING_INSTANCE_LENGTH_LIMIT = 128
 _CORE_FIELDS = ("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
                 "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
                 "reason", "reportingComponent", "source", "type")
-EVENTS_FIELD_LABELS = {
-    **{f"regarding.{f.split('.', 1)[1]}": f for f in _CORE_FIELDS if f.startswith("involvedObject.")},
-    "reportingController": "reportingComponent",
-}
 
 
 # --- conversion -------------------------------------------------------------------------------------
@@ -224,7 +220,9 @@ def _event_times(obj: Obj) -> tuple[str, str, Any]:
 class EventStrategy(Strategy):
     kind = "Event"
     resource = "events"
-    extra_fields = (*_CORE_FIELDS, *EVENTS_FIELD_LABELS)
+    # events.k8s.io/v1's names (regarding.*, reportingController) are converted to these
+    # by the field-label conversion of that version (machinery/fields.py).
+    extra_fields = _CORE_FIELDS
 
     @property
     def name_validator(self) -> Any:
@@ -255,9 +253,6 @@ class EventStrategy(Strategy):
             "source": str(as_dict(obj.get("source")).get("component") or obj.get("reportingComponent") or ""),
             "type": str(obj.get("type") or ""),
         })
-        # The strategy serves both versions, so events.k8s.io/v1's names select too.
-        for label, core_label in EVENTS_FIELD_LABELS.items():
-            fields[label] = fields[core_label]
         return fields
 
     def table_columns(self) -> list[TableColumn]:

@@ -174,7 +174,7 @@ class ResourceHandlers:
         label_sel = labels.parse(request.param("labelSelector")) if request.param("labelSelector") else None
         field_sel = fields.parse(request.param("fieldSelector")) if request.param("fieldSelector") else None
         if field_sel is not None:
-            fields.check_supported(field_sel, self.strategy.supported_fields(), self.api.resource, self.api.api_version)
+            field_sel = fields.check_supported(field_sel, self.strategy.supported_fields(), self.api.resource, self.api.api_version)
         if label_sel is None and field_sel is None:
             return None, None, None
         strategy = self.strategy
@@ -415,6 +415,7 @@ class ResourceHandlers:
         info = request.info
         assert info is not None
         opts = await self._delete_options(request)
+        request.warnings.extend(self.strategy.delete_warnings(opts.propagation_policy))
         obj, deleted = await self.store.delete(self._namespace(request), info.name, opts)
         if not deleted:
             return self._respond(request, obj)

@@ -148,11 +148,24 @@ parse_selector = parse
 # every other kind gets runtime.DefaultMetaV1FieldSelectorConversion's message.
 _NOT_SUPPORTED = "field label not supported: {label}"
 _CUSTOM_CONVERSIONS: dict[tuple[str, str, str], str] = {
-    ("", "v1", r): _NOT_SUPPORTED
-    for r in ("pods", "nodes", "replicationcontrollers", "events", "namespaces", "secrets", "services")
+    **{("", "v1", r): _NOT_SUPPORTED
+       for r in ("pods", "nodes", "replicationcontrollers", "events", "namespaces", "secrets", "services")},
+    ("events.k8s.io", "v1", "events"): _NOT_SUPPORTED,
 }
-# Field names a conversion rewrites before checking (old clients send spec.host for pods).
-_ALIASES: dict[tuple[str, str, str], dict[str, str]] = {("", "v1", "pods"): {"spec.host": "spec.nodeName"}}
+_EVENTS_V1_LABELS = {
+    "reason": "reason", "type": "type", "reportingController": "reportingComponent",
+    "metadata.namespace": "metadata.namespace", "metadata.name": "metadata.name",
+    **{f"regarding.{f}": f"involvedObject.{f}"
+       for f in ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")},
+}
+# Field names a conversion rewrites before checking (old clients send spec.host for pods;
+# events.k8s.io/v1 names the stored core Event's fields its own way).
+_ALIASES: dict[tuple[str, str, str], dict[str, str]] = {
+    ("", "v1", "pods"): {"spec.host": "spec.nodeName"},
+    ("events.k8s.io", "v1", "events"): _EVENTS_V1_LABELS,
+}
+# Conversions that accept only the names they map (whatever the stored kind supports).
+_ONLY_ALIASES = {("events.k8s.io", "v1", "events")}
 
 
 def check_supported(
@@ -169,9 +182,11 @@ def check_supported(
     template = _CUSTOM_CONVERSIONS.get(gvr)
     aliases = _ALIASES.get(gvr, {})
 
+    only_aliases = gvr in _ONLY_ALIASES
+
     def convert(label: str, value: str) -> tuple[str, str]:
         target = aliases.get(label, label)
-        if target in supported:
+        if target in supported and (label in aliases or not only_aliases):
             return target, value
         if template is not None:
             raise bad_request(template.format(label=label))
