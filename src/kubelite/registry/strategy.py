@@ -93,6 +93,11 @@ class Strategy:
     def warnings(self, obj: Obj, old: Obj | None) -> list[str]:
         return []
 
+    def delete_warnings(self, propagation_policy: str | None) -> list[str]:
+        """Warnings for a delete or deletecollection with this propagationPolicy (None:
+        the client left it to the kind's default)."""
+        return []
+
     # --- update
     def prepare_for_update(self, obj: Obj, old: Obj) -> None:
         if self.has_status:
