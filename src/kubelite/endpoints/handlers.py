@@ -104,10 +104,11 @@ class ResourceHandlers:
             raise errors.not_found(self.api.group, self.api.resource, info.name)
         if sub in _KUBELET_SUBRESOURCES:
             return await self._kubelet_subresource(request)
+        # Upstream registers a route per verb the resource has: other methods find none.
         if not info.name and verb in ("update", "patch"):
-            raise errors.method_not_supported(self.api.group, self.api.resource, verb)
+            raise errors.method_not_allowed()
         if not sub and verb not in self.api.verbs and not (verb == "watch" and "watch" in self.api.verbs):
-            raise errors.method_not_supported(self.api.group, self.api.resource, verb)
+            raise errors.method_not_allowed()
         if verb == "get":
             return await self.get(request)
         if verb == "list":
@@ -116,7 +117,7 @@ class ResourceHandlers:
             return await self.watch(request)
         if verb == "create":
             if info.name and not sub:
-                raise errors.method_not_supported(self.api.group, self.api.resource, "create")
+                raise errors.method_not_allowed()
             return await self.create(request)
         if verb == "update":
             return await self.update(request)

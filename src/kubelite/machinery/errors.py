@@ -111,11 +111,17 @@ def forbidden(group: str, resource: str, name: str, message: str) -> StatusError
 
 
 def method_not_supported(group: str, resource: str, action: str) -> StatusError:
+    """A verb the resource's storage does not implement (upstream's NewMethodNotSupported)."""
     qr = _qualified(resource, group)
     return StatusError(
-        405, "MethodNotAllowed", f"{action} is not supported on resources of kind {qr!r}",
+        405, "MethodNotAllowed", f'{action} is not supported on resources of kind "{qr}"',
         _details("", group, resource),
     )
+
+
+def method_not_allowed() -> StatusError:
+    """An HTTP method no route of the path takes (upstream's go-restful answer)."""
+    return StatusError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
 
 
 def not_acceptable(message: str) -> StatusError:
