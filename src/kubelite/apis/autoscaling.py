@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from kubelite.apis.rbac import path_segment_name_errors
@@ -74,6 +76,35 @@ def _utilization(metric: Obj) -> Any:
 
 
 # --- metric specs and statuses: v2 <-> the v1 shapes upstream keeps in annotations
+#
+# Specs and statuses share one layout: a spec's values sit under "target" and take v1 names
+# starting with "target", a status's under "current" with names starting with "current". Per
+# source, in the order of upstream's v1 structs: ("copy", v1 key, v2 key), ("ident", v1 name key,
+# v1 selector key) for the metric identifier, ("value", v2 value key, v1 key with {p} the prefix).
+
+_Step = tuple[str, str, str]
+_LAYOUT: dict[str, tuple[_Step, ...]] = {
+    "object": (("copy", "target", "describedObject"), ("ident", "metricName", "selector"),
+               ("value", "value", "{p}Value"), ("value", "averageValue", "averageValue")),
+    "pods": (("ident", "metricName", "selector"), ("value", "averageValue", "{p}AverageValue")),
+    "resource": (("copy", "name", "name"), ("value", "averageUtilization", "{p}AverageUtilization"),
+                 ("value", "averageValue", "{p}AverageValue"), ("copy", "container", "container")),
+    "external": (("ident", "metricName", "metricSelector"), ("value", "value", "{p}Value"),
+                 ("value", "averageValue", "{p}AverageValue")),
+}
+_LAYOUT["containerResource"] = _LAYOUT["resource"]
+# The order upstream's v1 MetricSpec and MetricStatus list their sources in.
+_V1_SOURCES = ("object", "pods", "resource", "containerResource", "external")
+# A v1 spec carries no target type: upstream infers it from the v1 key that is set,
+# as (v1 key, type when unset, type when set).
+_TARGET_TYPE = {
+    "object": ("averageValue", "Value", "AverageValue"),
+    "pods": ("", "AverageValue", "AverageValue"),
+    "resource": ("targetAverageUtilization", "AverageValue", "Utilization"),
+    "containerResource": ("targetAverageUtilization", "AverageValue", "Utilization"),
+    "external": ("targetValue", "AverageValue", "Value"),
+}
+
 
 def _metric_identifier(src: Obj, out: Obj, name_key: str, selector_key: str) -> None:
     metric = src.get("metric")
@@ -91,171 +122,63 @@ def _identifier_from(src: Obj, name_key: str, selector_key: str) -> Obj | None:
     return ident
 
 
-def metric_spec_to_v1(m: Obj) -> Obj:
+def _convert_metric(m: Obj, convert: Callable[[str, Obj], Obj]) -> Obj:
+    """A metric spec or status with each of its sources converted (the type is shared)."""
     out: Obj = {}
     _put(out, "type", m, "type")
-    obj, pods, res, cres, ext = (m.get(k) for k in ("object", "pods", "resource", "containerResource", "external"))
-    if isinstance(obj, dict):
-        target = obj.get("target") or {}
-        v: Obj = {}
-        _put(v, "target", obj, "describedObject")
-        _metric_identifier(obj, v, "metricName", "selector")
-        _put(v, "targetValue", target, "value")
-        _put(v, "averageValue", target, "averageValue")
-        out["object"] = v
-    if isinstance(pods, dict):
-        v = {}
-        _metric_identifier(pods, v, "metricName", "selector")
-        _put(v, "targetAverageValue", pods.get("target") or {}, "averageValue")
-        out["pods"] = v
-    for key, src in (("resource", res), ("containerResource", cres)):
+    for source in _V1_SOURCES:
+        src = m.get(source)
         if isinstance(src, dict):
-            target = src.get("target") or {}
-            v = {}
-            _put(v, "name", src, "name")
-            _put(v, "targetAverageUtilization", target, "averageUtilization")
-            _put(v, "targetAverageValue", target, "averageValue")
-            _put(v, "container", src, "container")
-            out[key] = v
-    if isinstance(ext, dict):
-        target = ext.get("target") or {}
-        v = {}
-        _metric_identifier(ext, v, "metricName", "metricSelector")
-        _put(v, "targetValue", target, "value")
-        _put(v, "targetAverageValue", target, "averageValue")
-        out["external"] = v
+            out[source] = convert(source, src)
     return out
+
+
+def _source_to_v1(side: str, source: str, src: Obj) -> Obj:
+    """A v2 metric source (values under side: "target" or "current") in its v1 shape."""
+    values = src.get(side) or {}
+    v: Obj = {}
+    for step, a, b in _LAYOUT[source]:
+        if step == "copy":
+            _put(v, a, src, b)
+        elif step == "ident":
+            _metric_identifier(src, v, a, b)
+        else:
+            _put(v, b.format(p=side), values, a)
+    return v
+
+
+def _source_from_v1(side: str, source: str, src: Obj) -> Obj:
+    """The inverse of _source_to_v1; a spec's target type is inferred from which values are set."""
+    values: Obj = {}
+    if side == "target":
+        key, unset, is_set = _TARGET_TYPE[source]
+        values["type"] = is_set if key and src.get(key) is not None else unset
+    v: Obj = {}
+    for step, a, b in _LAYOUT[source]:
+        if step == "copy":
+            _put(v, b, src, a)
+        elif step == "ident" and (ident := _identifier_from(src, a, b)) is not None:
+            v["metric"] = ident
+        elif step == "value":
+            _put(values, a, src, b.format(p=side))
+    v[side] = values
+    return v
+
+
+def metric_spec_to_v1(m: Obj) -> Obj:
+    return _convert_metric(m, partial(_source_to_v1, "target"))
 
 
 def metric_spec_from_v1(m: Obj) -> Obj:
-    """Upstream's inverse: the target type is inferred from which values are set."""
-    out: Obj = {}
-    _put(out, "type", m, "type")
-    obj, pods, res, cres, ext = (m.get(k) for k in ("object", "pods", "resource", "containerResource", "external"))
-    if isinstance(obj, dict):
-        target: Obj = {"type": "Value" if obj.get("averageValue") is None else "AverageValue"}
-        _put(target, "value", obj, "targetValue")
-        _put(target, "averageValue", obj, "averageValue")
-        v: Obj = {}
-        _put(v, "describedObject", obj, "target")
-        ident = _identifier_from(obj, "metricName", "selector")
-        if ident is not None:
-            v["metric"] = ident
-        v["target"] = target
-        out["object"] = v
-    if isinstance(pods, dict):
-        target = {"type": "AverageValue"}
-        _put(target, "averageValue", pods, "targetAverageValue")
-        v = {}
-        ident = _identifier_from(pods, "metricName", "selector")
-        if ident is not None:
-            v["metric"] = ident
-        v["target"] = target
-        out["pods"] = v
-    for key, src in (("resource", res), ("containerResource", cres)):
-        if isinstance(src, dict):
-            target = {"type": "AverageValue" if src.get("targetAverageUtilization") is None else "Utilization"}
-            _put(target, "averageUtilization", src, "targetAverageUtilization")
-            _put(target, "averageValue", src, "targetAverageValue")
-            v = {}
-            _put(v, "name", src, "name")
-            _put(v, "container", src, "container")
-            v["target"] = target
-            out[key] = v
-    if isinstance(ext, dict):
-        target = {"type": "AverageValue" if ext.get("targetValue") is None else "Value"}
-        _put(target, "value", ext, "targetValue")
-        _put(target, "averageValue", ext, "targetAverageValue")
-        v = {}
-        ident = _identifier_from(ext, "metricName", "metricSelector")
-        if ident is not None:
-            v["metric"] = ident
-        v["target"] = target
-        out["external"] = v
-    return out
+    return _convert_metric(m, partial(_source_from_v1, "target"))
 
 
 def metric_status_to_v1(m: Obj) -> Obj:
-    out: Obj = {}
-    _put(out, "type", m, "type")
-    obj, pods, res, cres, ext = (m.get(k) for k in ("object", "pods", "resource", "containerResource", "external"))
-    if isinstance(obj, dict):
-        current = obj.get("current") or {}
-        v: Obj = {}
-        _put(v, "target", obj, "describedObject")
-        _metric_identifier(obj, v, "metricName", "selector")
-        _put(v, "currentValue", current, "value")
-        _put(v, "averageValue", current, "averageValue")
-        out["object"] = v
-    if isinstance(pods, dict):
-        v = {}
-        _metric_identifier(pods, v, "metricName", "selector")
-        _put(v, "currentAverageValue", pods.get("current") or {}, "averageValue")
-        out["pods"] = v
-    for key, src in (("resource", res), ("containerResource", cres)):
-        if isinstance(src, dict):
-            current = src.get("current") or {}
-            v = {}
-            _put(v, "name", src, "name")
-            _put(v, "currentAverageUtilization", current, "averageUtilization")
-            _put(v, "currentAverageValue", current, "averageValue")
-            _put(v, "container", src, "container")
-            out[key] = v
-    if isinstance(ext, dict):
-        current = ext.get("current") or {}
-        v = {}
-        _metric_identifier(ext, v, "metricName", "metricSelector")
-        _put(v, "currentValue", current, "value")
-        _put(v, "currentAverageValue", current, "averageValue")
-        out["external"] = v
-    return out
+    return _convert_metric(m, partial(_source_to_v1, "current"))
 
 
 def metric_status_from_v1(m: Obj) -> Obj:
-    out: Obj = {}
-    _put(out, "type", m, "type")
-    obj, pods, res, cres, ext = (m.get(k) for k in ("object", "pods", "resource", "containerResource", "external"))
-    if isinstance(obj, dict):
-        current: Obj = {}
-        _put(current, "value", obj, "currentValue")
-        _put(current, "averageValue", obj, "averageValue")
-        v: Obj = {}
-        _put(v, "describedObject", obj, "target")
-        ident = _identifier_from(obj, "metricName", "selector")
-        if ident is not None:
-            v["metric"] = ident
-        v["current"] = current
-        out["object"] = v
-    if isinstance(pods, dict):
-        current = {}
-        _put(current, "averageValue", pods, "currentAverageValue")
-        v = {}
-        ident = _identifier_from(pods, "metricName", "selector")
-        if ident is not None:
-            v["metric"] = ident
-        v["current"] = current
-        out["pods"] = v
-    for key, src in (("resource", res), ("containerResource", cres)):
-        if isinstance(src, dict):
-            current = {}
-            _put(current, "averageUtilization", src, "currentAverageUtilization")
-            _put(current, "averageValue", src, "currentAverageValue")
-            v = {}
-            _put(v, "name", src, "name")
-            _put(v, "container", src, "container")
-            v["current"] = current
-            out[key] = v
-    if isinstance(ext, dict):
-        current = {}
-        _put(current, "value", ext, "currentValue")
-        _put(current, "averageValue", ext, "currentAverageValue")
-        v = {}
-        ident = _identifier_from(ext, "metricName", "metricSelector")
-        if ident is not None:
-            v["metric"] = ident
-        v["current"] = current
-        out["external"] = v
-    return out
+    return _convert_metric(m, partial(_source_from_v1, "current"))
 
 
 # --- behavior: upstream marshals its internal Go type, without json tags, so the keys are
@@ -352,16 +275,25 @@ def _assemble(obj: Obj, api_version: str, parts: Obj) -> Obj:
     return out
 
 
+def _same_fields(src: Obj, keys: tuple[str, ...]) -> Obj:
+    """The fields both versions hold alike, copied when set."""
+    out: Obj = {}
+    for key in keys:
+        _put(out, key, src, key)
+    return out
+
+
+_SPEC_FIELDS = ("scaleTargetRef", "minReplicas", "maxReplicas")
+_STATUS_FIELDS = ("observedGeneration", "lastScaleTime")
+
+
 def hpa_v2_to_v1(obj: Obj) -> Obj:
     parts: Obj = {}
     meta, _ = _split_annotations(obj)  # none are stored; drop any defensively
     extra: dict[str, str] = {}
     spec = obj.get("spec")
     if isinstance(spec, dict):
-        v1spec: Obj = {}
-        _put(v1spec, "scaleTargetRef", spec, "scaleTargetRef")
-        _put(v1spec, "minReplicas", spec, "minReplicas")
-        _put(v1spec, "maxReplicas", spec, "maxReplicas")
+        v1spec = _same_fields(spec, _SPEC_FIELDS)
         metrics = [m for m in spec.get("metrics") or [] if isinstance(m, dict)]
         cpu = _first_cpu_resource(metrics)
         represented = cpu if cpu is not None and _utilization(metrics[cpu]) is not None else None
@@ -378,9 +310,7 @@ def hpa_v2_to_v1(obj: Obj) -> Obj:
         parts["spec"] = v1spec
     status = obj.get("status")
     if isinstance(status, dict):
-        v1status: Obj = {}
-        _put(v1status, "observedGeneration", status, "observedGeneration")
-        _put(v1status, "lastScaleTime", status, "lastScaleTime")
+        v1status = _same_fields(status, _STATUS_FIELDS)
         v1status["currentReplicas"] = status.get("currentReplicas") or 0
         v1status["desiredReplicas"] = status.get("desiredReplicas") or 0
         current = [m for m in status.get("currentMetrics") or [] if isinstance(m, dict)]
@@ -419,10 +349,7 @@ def hpa_v1_to_v2(obj: Obj) -> Obj:
     meta, kept = _split_annotations(obj)
     spec = obj.get("spec")
     if isinstance(spec, dict):
-        v2spec: Obj = {}
-        _put(v2spec, "scaleTargetRef", spec, "scaleTargetRef")
-        _put(v2spec, "minReplicas", spec, "minReplicas")
-        _put(v2spec, "maxReplicas", spec, "maxReplicas")
+        v2spec = _same_fields(spec, _SPEC_FIELDS)
         metrics = [metric_spec_from_v1(m) for m in _annotation_list(kept, METRIC_SPECS_ANNOTATION) or []]
         cpu = _first_cpu_resource(metrics)
         # A cpu utilization metric in the annotation is the one targetCPUUtilizationPercentage
@@ -448,9 +375,7 @@ def hpa_v1_to_v2(obj: Obj) -> Obj:
         parts["spec"] = v2spec
     status = obj.get("status")
     if isinstance(status, dict):
-        v2status: Obj = {}
-        _put(v2status, "observedGeneration", status, "observedGeneration")
-        _put(v2status, "lastScaleTime", status, "lastScaleTime")
+        v2status = _same_fields(status, _STATUS_FIELDS)
         if status.get("currentReplicas"):
             v2status["currentReplicas"] = status["currentReplicas"]  # v2 omits a zero
         v2status["desiredReplicas"] = status.get("desiredReplicas") or 0
@@ -611,6 +536,8 @@ def _validate_source(kind: str, src: Obj, path: str) -> list[Cause]:
 _SOURCES = {"Object": "object", "Pods": "pods", "Resource": "resource", "External": "external",
             "ContainerResource": "containerResource"}
 _SOURCE_TYPES = sorted(_SOURCES)
+# The order validateMetricSpec looks at the sources in: only the first one present is validated.
+_SOURCE_ORDER = ("object", "external", "pods", "resource", "containerResource")
 
 
 def _validate_metric(metric: Any, path: str) -> list[Cause]:
@@ -622,15 +549,29 @@ def _validate_metric(metric: Any, path: str) -> list[Cause]:
         errs.append(errors.required(f"{path}.type", "must specify a metric source type"))
     if kind not in _SOURCES:
         errs.append(errors.not_supported(f"{path}.type", kind, _SOURCE_TYPES))
-    present = [field for field in _SOURCES.values() if isinstance(metric.get(field), dict)]
+    present = [field for field in _SOURCE_ORDER if isinstance(metric.get(field), dict)]
     if present:
         errs += _validate_source(present[0], metric[present[0]], f"{path}.{present[0]}")
     expected = _SOURCES.get(kind)
-    if expected is not None and expected not in present:
+    if expected is None:
+        # validateMetricSpec reports an unknown type twice: before and in its switch.
+        errs.append(errors.not_supported(f"{path}.type", kind, _SOURCE_TYPES))
+    elif expected not in present:
         errs.append(errors.required(f"{path}.{expected}", "must populate information for the given metric source"))
     for field in present:
         if len(present) > 1 and field != expected:
             errs.append(errors.forbidden_field(f"{path}.{field}", "must populate the given metric source only"))
+    return errs
+
+
+def _validate_metrics(metrics: list[Any], min_replicas: Any) -> list[Cause]:
+    """validateMetrics: each metric, and scaling to zero needs an Object or External metric."""
+    errs: list[Cause] = []
+    for i, metric in enumerate(metrics):
+        errs += _validate_metric(metric, f"spec.metrics[{i}]")
+    kinds = {_dict(m).get("type") for m in metrics}
+    if _is_int(min_replicas) and min_replicas == 0 and not kinds & {"Object", "External"}:
+        errs.append(errors.forbidden_field("spec.metrics", "must specify at least one Object or External metric to support scaling to zero replicas"))
     return errs
 
 
@@ -679,8 +620,7 @@ def validate_hpa_spec(spec: Any, min_replicas_lower_bound: int = 1) -> list[Caus
     if _is_int(min_r) and _is_int(max_r) and max_r < min_r:
         errs.append(errors.invalid_value("spec.maxReplicas", max_r, "must be greater than or equal to `minReplicas`"))
     errs += validate_cross_version_object_reference(spec.get("scaleTargetRef"), "spec.scaleTargetRef")
-    for i, metric in enumerate(spec.get("metrics") or []):
-        errs += _validate_metric(metric, f"spec.metrics[{i}]")
+    errs += _validate_metrics(spec.get("metrics") or [], min_r)
     behavior = spec.get("behavior")
     if isinstance(behavior, dict):
         errs += _validate_rules(behavior.get("scaleUp"), "spec.behavior.scaleUp")

@@ -3,40 +3,44 @@ int-or-percent values, selector), status subresource and printing."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from kubelite.apis.apps import (
+    GO_POINTER,
+    go_invalid,
+    not_more_than_100_percent,
+    validate_counters,
+    validate_int_or_percent,
+)
 from kubelite.endpoints.table import age
 from kubelite.machinery import errors, validation
 from kubelite.registry.strategy import AGE_COLUMN, NAME_COLUMN, Cause, Obj, Strategy, TableColumn
 
-_PERCENT = re.compile(r"^[0-9]+%$")
-PERCENT_ERROR = validation.regex_error("a valid percent string must be a numeric string followed by an ending '%'",
-                                       "[0-9]+%", "1%", "93%")
 UNHEALTHY_POD_EVICTION_POLICIES = ["AlwaysAllow", "IfHealthyBudget"]
+_STATUS_COUNTERS = ("disruptionsAllowed", "currentHealthy", "desiredHealthy", "expectedPods")
 
 
 def validate_positive_int_or_percent(value: Any, path: str) -> list[Cause]:
     """Upstream's ValidatePositiveIntOrPercent and IsNotMoreThan100Percent."""
-    if isinstance(value, str):
-        if not _PERCENT.match(value):
-            return [validation.invalid(path, value, PERCENT_ERROR)]
-        if int(value[:-1]) > 100:
-            return [validation.invalid(path, value, "must not be greater than 100%")]
-        return []
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value < 0:
-            return [errors.invalid_value(path, value, "must be greater than or equal to 0")]
-        return []
-    return [errors.invalid_value(path, value, "must be an integer or percentage (e.g '5%')")]
+    return validate_int_or_percent(value, path) + not_more_than_100_percent(value, path)
+
+
+def _go_spec(spec: Obj) -> str:
+    """%#v of a policy.PodDisruptionBudgetSpec: its fields are pointers, printed as addresses."""
+    fields = (("MinAvailable", "intstr.IntOrString", "minAvailable"), ("Selector", "v1.LabelSelector", "selector"),
+              ("MaxUnavailable", "intstr.IntOrString", "maxUnavailable"),
+              ("UnhealthyPodEvictionPolicy", "policy.UnhealthyPodEvictionPolicyType", "unhealthyPodEvictionPolicy"))
+    shown = ", ".join(f"{name}:(*{kind})({'nil' if spec.get(key) is None else GO_POINTER})" for name, kind, key in fields)
+    return f"policy.PodDisruptionBudgetSpec{{{shown}}}"
 
 
 def validate_pdb_spec(spec: Any) -> list[Cause]:
+    """ValidatePodDisruptionBudgetSpec."""
     spec = spec if isinstance(spec, dict) else {}
     errs: list[Cause] = []
     min_available, max_unavailable = spec.get("minAvailable"), spec.get("maxUnavailable")
     if min_available is not None and max_unavailable is not None:
-        errs.append(errors.invalid_value("spec", spec, "minAvailable and maxUnavailable cannot be both set"))
+        errs.append(go_invalid("spec", _go_spec(spec), "minAvailable and maxUnavailable cannot be both set"))
     if min_available is not None:
         errs += validate_positive_int_or_percent(min_available, "spec.minAvailable")
     if max_unavailable is not None:
@@ -66,12 +70,8 @@ class PodDisruptionBudgetStrategy(Strategy):
 
     def validate_status_update(self, obj: Obj, old: Obj) -> list[Cause]:
         errs = super().validate_status_update(obj, old)
-        status = obj.get("status") or {}
-        for key in ("disruptionsAllowed", "currentHealthy", "desiredHealthy", "expectedPods"):
-            value = status.get(key, 0)
-            if not isinstance(value, int) or value < 0:
-                errs.append(errors.invalid_value(f"status.{key}", value, "must be greater than or equal to 0"))
-        return errs
+        status = obj.get("status")
+        return errs + validate_counters(status if isinstance(status, dict) else {}, "status", _STATUS_COUNTERS)
 
     def table_columns(self) -> list[TableColumn]:
         return [
