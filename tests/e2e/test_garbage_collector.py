@@ -256,7 +256,8 @@ def test_default_policies_per_kind(api_client: client.ApiClient, core: client.Co
     for name in ("kept", "cascaded"):
         job = batch.create_namespaced_job(ns, {"metadata": {"name": name}, "spec": {"template": template}})
         core.create_namespaced_pod(ns, pod(f"{name}-pod", [owner_ref("batch/v1", "Job", job, block=True, controller=True)]))
-    batch.delete_namespaced_job("kept", ns)
+    _, _, headers = batch.delete_namespaced_job_with_http_info("kept", ns)
+    assert "child pods are preserved by default when jobs are deleted" in headers.get("Warning", "")
     wait_for(lambda: gone(batch.read_namespaced_job, "kept", ns), what="job deleted")
     assert not core.read_namespaced_pod("kept-pod", ns).metadata.owner_references
     batch.delete_namespaced_job("cascaded", ns, propagation_policy="Background")

@@ -428,11 +428,24 @@ def _immutable(path: str, value: Any) -> Cause:
     return validation.invalid(path, value, "field is immutable")
 
 
+DELETE_WITHOUT_POLICY_WARNING = (
+    "child pods are preserved by default when jobs are deleted; "
+    "set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning"
+)
+
+
 class JobStrategy(ControllerStrategy):
     group = "batch"
     kind = "Job"
     resource = "jobs"
     extra_fields = ("status.successful",)
+
+    def delete_warnings(self, propagation_policy: str | None) -> list[str]:
+        # batch/v1 Jobs orphan their pods by default (kept for compatibility); upstream
+        # warns whoever leaves the policy to that default.
+        if propagation_policy is None:
+            return [DELETE_WITHOUT_POLICY_WARNING]
+        return []
 
     def prepare_for_create(self, obj: Obj) -> None:
         super().prepare_for_create(obj)
