@@ -313,14 +313,16 @@ class ResourceHandlers:
             return await self._create_subresource(request, obj, opts)
         self._check_type(obj)
         self._validate_fields(request, obj, mode)
-        if self.strategy.virtual:
-            reviewed = await self.strategy.review(obj, request.user, self.served.services)
-            return Response(201, negotiation.encode(reviewed))
         namespace = self._namespace(request)
         meta = obj.get("metadata")
         if not isinstance(meta, dict):
             meta = obj["metadata"] = {}
         self._check_namespace(meta, namespace)
+        if self.strategy.virtual:
+            if self.api.namespaced and not meta.get("namespace"):
+                meta["namespace"] = namespace  # upstream's EnsureObjectNamespaceMatchesRequestNamespace
+            reviewed = await self.strategy.review(obj, request.user, self.served.services)
+            return Response(201, negotiation.encode(reviewed))
         hub = self.served.scheme.to_hub(obj, self.api)
         created = await self.store.create(namespace, hub, opts)
         request.warnings.extend(self.strategy.warnings(created, None))
