@@ -34,7 +34,8 @@ _SUBRESOURCE_KINDS = {
 # Each group module may define STRATEGIES {(group, kind): Strategy class} and
 # register_conversions(scheme) for kinds served in several versions.
 GROUP_MODULES = ("core", "apps", "batch", "services", "nodes", "autoscaling", "events", "rbac", "policy",
-                 "networking", "scheduling", "coordination", "storage", "reviews")
+                 "networking", "scheduling", "coordination", "storage", "reviews", "admissionregistration",
+                 "certificates", "flowcontrol", "apiregistration", "nodeapi")
 
 
 def group_modules() -> list[ModuleType]:

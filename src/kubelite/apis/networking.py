@@ -7,8 +7,10 @@ import ipaddress
 import re
 from typing import Any
 
+from kubelite.apis.generic import GenerationStrategy, as_dict, invalid_slice, is_int, path_segment_name_errors
 from kubelite.endpoints.table import age
 from kubelite.machinery import errors, validation
+from kubelite.machinery.labels import selector_from_label_selector
 from kubelite.registry.strategy import AGE_COLUMN, NAME_COLUMN, Cause, Obj, Strategy, TableColumn
 
 GROUP = "networking.k8s.io"
@@ -29,15 +31,6 @@ _HTTP_PATH_RE = re.compile(_HTTP_PATH_FMT)
 CIDR_ERROR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
 
 
-def _dict(value: Any) -> Obj:
-    """value when it is an object, else an empty one (malformed input is validated, not trusted)."""
-    return value if isinstance(value, dict) else {}
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
 def port_name_errors(name: str) -> list[str]:
     """Upstream's IsValidPortName (an IANA service name)."""
     errs = []
@@ -55,7 +48,7 @@ def port_name_errors(name: str) -> list[str]:
 
 
 def port_number_errors(port: Any) -> list[str]:
-    if _is_int(port) and 1 <= port <= 65535:
+    if is_int(port) and 1 <= port <= 65535:
         return []
     return ["must be between 1 and 65535, inclusive"]
 
@@ -94,6 +87,20 @@ def _parse_cidr(value: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | N
 
 # --- Ingress
 
+def validate_typed_reference(ref: Obj, path: str) -> list[Cause]:
+    """validateIngressTypedLocalObjectReference: a resource backend or IngressClass parameters."""
+    errs: list[Cause] = []
+    api_group = ref.get("apiGroup")
+    if api_group is not None:
+        errs += [validation.invalid(f"{path}.apiGroup", api_group, m) for m in validation.is_dns1123_subdomain(api_group)]
+    for key in ("kind", "name"):
+        value = ref.get(key) or ""
+        if not value:
+            errs.append(errors.required(f"{path}.{key}", f"{key} is required"))
+        errs += [validation.invalid(f"{path}.{key}", value, m) for m in path_segment_name_errors(value)] if value else []
+    return errs
+
+
 def validate_ingress_backend(backend: Any, path: str) -> list[Cause]:
     backend = backend if isinstance(backend, dict) else {}
     resource, service = backend.get("resource"), backend.get("service")
@@ -101,11 +108,7 @@ def validate_ingress_backend(backend: Any, path: str) -> list[Cause]:
         return [errors.invalid_value(path, "", "cannot set both resource and service backends")]
     errs: list[Cause] = []
     if isinstance(resource, dict):
-        if not resource.get("kind"):
-            errs.append(errors.required(f"{path}.resource.kind", ""))
-        if not resource.get("name"):
-            errs.append(errors.required(f"{path}.resource.name", ""))
-        return errs
+        return validate_typed_reference(resource, f"{path}.resource")
     if not isinstance(service, dict):
         return [errors.invalid_value(path, "", "resource or service backend is required")]
     name = service.get("name") or ""
@@ -113,7 +116,7 @@ def validate_ingress_backend(backend: Any, path: str) -> list[Cause]:
         errs.append(errors.required(f"{path}.service.name", ""))
     else:
         errs += [validation.invalid(f"{path}.service.name", name, m) for m in validation.is_dns1035_label(name)]
-    port = _dict(service.get("port"))
+    port = as_dict(service.get("port"))
     port_name, port_number = port.get("name") or "", port.get("number") or 0
     if port_name and port_number:
         errs.append(errors.invalid_value(path, "", "cannot set both port name & port number"))
@@ -173,8 +176,13 @@ def validate_ingress_spec(spec: Any) -> list[Cause]:
             for j, p in enumerate(paths):
                 errs += _validate_http_path(p, f"{rpath}.http.paths[{j}]")
     for i, tls in enumerate(spec.get("tls") or []):
-        for j, host in enumerate((tls or {}).get("hosts") or []):
+        tls = as_dict(tls)
+        for j, host in enumerate(tls.get("hosts") or []):
             errs += _host_errors(host, f"spec.tls[{i}].hosts[{j}]")
+        secret = tls.get("secretName") or ""
+        if secret:  # a Secret's name (validateTLSSecretName)
+            errs += [validation.invalid(f"spec.tls[{i}].secretName", secret, m)
+                     for m in validation.name_is_dns_subdomain(secret, False)]
     class_name = spec.get("ingressClassName")
     if class_name:
         errs += [validation.invalid("spec.ingressClassName", class_name, m) for m in validation.is_dns1123_subdomain(class_name)]
@@ -193,17 +201,17 @@ class IngressStrategy(Strategy):
 
     def validate(self, obj: Obj) -> list[Cause]:
         errs = super().validate(obj) + validate_ingress_spec(obj.get("spec"))
-        annotation = ((obj.get("metadata") or {}).get("annotations") or {}).get(INGRESS_CLASS_ANNOTATION)
-        class_name = (obj.get("spec") or {}).get("ingressClassName")
-        if annotation is not None and class_name and annotation != class_name:
-            errs.append(validation.invalid(f"metadata.annotations.{INGRESS_CLASS_ANNOTATION}", annotation,
-                                           "must match `ingressClassName` when both are specified"))
+        # Only a new Ingress may not name its class twice (ValidateIngressCreate; the path
+        # upstream reports has no "metadata." in front).
+        annotation = as_dict(obj["metadata"].get("annotations")).get(INGRESS_CLASS_ANNOTATION)
+        if annotation is not None and as_dict(obj.get("spec")).get("ingressClassName") is not None:
+            errs.append(validation.invalid(f"annotations.{INGRESS_CLASS_ANNOTATION}", annotation,
+                                           "can not be set when the class field is also set"))
         return errs
 
     def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
         errs = validation.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}))
-        return errs + validation.validate_object_meta(obj.get("metadata", {}), True, self.name_validator) \
-            + validate_ingress_spec(obj.get("spec"))
+        return errs + Strategy.validate(self, obj) + validate_ingress_spec(obj.get("spec"))
 
     def table_columns(self) -> list[TableColumn]:
         return [
@@ -222,11 +230,10 @@ class IngressStrategy(Strategy):
         shown = ",".join(hosts) or "*"
         if len(rules) > 3 and hosts:
             shown = f"{shown} + {len(rules) - 3} more..."
-        addresses: list[str] = []
-        for ing in (status.get("loadBalancer") or {}).get("ingress") or []:
-            address = ing.get("ip") or ing.get("hostname")
-            if address and address not in addresses:
-                addresses.append(address)
+        # a sorted set, as upstream's ingressLoadBalancerStatusStringer (never clipped: the
+        # server prints tables wide)
+        addresses = sorted({a for ing in as_dict(status.get("loadBalancer")).get("ingress") or []
+                            if (a := as_dict(ing).get("ip") or as_dict(ing).get("hostname"))})
         return [
             obj["metadata"].get("name", ""), spec.get("ingressClassName") or "<none>", shown,
             ",".join(addresses), "80, 443" if spec.get("tls") else "80", age(obj["metadata"].get("creationTimestamp")),
@@ -248,7 +255,20 @@ def _domain_prefixed_path_errors(value: str, path: str) -> list[Cause]:
     return errs
 
 
-class IngressClassStrategy(Strategy):
+def _parameters_scope_errors(params: Obj) -> list[Cause]:
+    scope, namespace = params.get("scope"), params.get("namespace")
+    if scope not in ("Cluster", "Namespace"):
+        return [errors.not_supported("spec.parameters.scope", scope or "", ["Cluster", "Namespace"])]
+    if scope == "Namespace":
+        if namespace is None:
+            return [errors.required("spec.parameters.namespace", "`parameters.scope` is set to 'Namespace'")]
+        return [validation.invalid("spec.parameters.namespace", namespace, m) for m in validation.is_dns1123_label(namespace)]
+    if namespace is not None:
+        return [errors.forbidden_field("spec.parameters.namespace", "`parameters.scope` is set to 'Cluster'")]
+    return []
+
+
+class IngressClassStrategy(GenerationStrategy):
     group = GROUP
     kind = "IngressClass"
     resource = "ingressclasses"
@@ -261,23 +281,14 @@ class IngressClassStrategy(Strategy):
 
     def validate(self, obj: Obj) -> list[Cause]:
         errs = super().validate(obj)
-        spec = _dict(obj.get("spec"))
+        spec = as_dict(obj.get("spec"))
         controller = spec.get("controller") or ""
         if len(controller) > MAX_INGRESS_CLASS_CONTROLLER_LENGTH:
             errs.append(errors.too_long("spec.controller", MAX_INGRESS_CLASS_CONTROLLER_LENGTH))
         errs += _domain_prefixed_path_errors(controller, "spec.controller")
         params = spec.get("parameters")
         if isinstance(params, dict):
-            for key in ("kind", "name"):
-                if not params.get(key):
-                    errs.append(errors.required(f"spec.parameters.{key}", ""))
-            scope = params.get("scope")
-            if scope not in ("Cluster", "Namespace"):
-                errs.append(errors.not_supported("spec.parameters.scope", scope, ["Cluster", "Namespace"]))
-            elif scope == "Namespace" and not params.get("namespace"):
-                errs.append(errors.required("spec.parameters.namespace", "`parameters.scope` is set to 'Namespace'"))
-            elif scope == "Cluster" and params.get("namespace"):
-                errs.append(errors.forbidden_field("spec.parameters.namespace", "`parameters.scope` is set to 'Cluster'"))
+            errs += validate_typed_reference(params, "spec.parameters") + _parameters_scope_errors(params)
         return errs
 
     def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
@@ -327,7 +338,7 @@ def _validate_policy_port(port: Any, path: str) -> list[Cause]:
     else:
         errs += [errors.invalid_value(f"{path}.port", value, m) for m in port_number_errors(value)]
         if end is not None:
-            if _is_int(end) and _is_int(value) and end < value:
+            if is_int(end) and is_int(value) and end < value:
                 errs.append(errors.invalid_value(f"{path}.endPort", value, "must be greater than or equal to `port`"))
             errs += [errors.invalid_value(f"{path}.endPort", end, m) for m in port_number_errors(end)]
     return errs
@@ -382,7 +393,8 @@ def validate_network_policy_spec(spec: Any) -> list[Cause]:
                 errs += _validate_peer(peer, f"spec.{direction}[{i}].{peers}[{j}]")
     types = spec.get("policyTypes") or []
     if len(types) > len(POLICY_TYPES):
-        return errs + [errors.invalid_value("spec.policyTypes", types, "may not specify more than two policyTypes")]
+        return errs + [invalid_slice("spec.policyTypes", types, "may not specify more than two policyTypes",
+                                     "networking.PolicyType")]
     for i, kind in enumerate(types):
         if kind not in POLICY_TYPES:
             errs.append(errors.not_supported(f"spec.policyTypes[{i}]", kind, POLICY_TYPES))
@@ -398,34 +410,25 @@ def default_network_policy(obj: Obj) -> None:
             for port in (rule or {}).get("ports") or []:
                 if isinstance(port, dict) and port.get("protocol") is None:
                     port["protocol"] = "TCP"
+    spec.setdefault("podSelector", {})  # a struct upstream: always printed
     if not spec.get("policyTypes"):
         # a policy naming no types is at least about ingress; egress rules add egress
         spec["policyTypes"] = ["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]
 
 
 def format_label_selector(selector: Any) -> str:
-    """metav1.FormatLabelSelector: "<none>" for an empty selector."""
-    if not isinstance(selector, dict):
-        return "<none>"
-    parts = [f"{k}={v}" for k, v in sorted((selector.get("matchLabels") or {}).items())]
-    for expr in selector.get("matchExpressions") or []:
-        op, key, values = expr.get("operator"), expr.get("key", ""), expr.get("values") or []
-        if op == "In":
-            parts.append(f"{key} in ({','.join(values)})")
-        elif op == "NotIn":
-            parts.append(f"{key} notin ({','.join(values)})")
-        elif op == "Exists":
-            parts.append(key)
-        elif op == "DoesNotExist":
-            parts.append(f"!{key}")
-    return ",".join(parts) or "<none>"
+    """metav1.FormatLabelSelector: the selector's String(), "<none>" when empty."""
+    try:
+        shown = selector_from_label_selector(selector if isinstance(selector, dict) else {}).string()
+    except errors.StatusError:
+        return "<error>"
+    return shown or "<none>"
 
 
-class NetworkPolicyStrategy(Strategy):
+class NetworkPolicyStrategy(GenerationStrategy):
     group = GROUP
     kind = "NetworkPolicy"
     resource = "networkpolicies"
-    spec_generation = True  # upstream counts spec changes in generation for network policies
 
     def default(self, obj: Obj) -> None:
         default_network_policy(obj)
@@ -449,6 +452,9 @@ class ServiceCIDRStrategy(Strategy):
     resource = "servicecidrs"
     namespaced = False
     has_status = True
+
+    def initial_status(self, obj: Obj) -> None:
+        obj["status"] = {}  # a struct upstream; the service CIDR controller adds its conditions
 
     def validate(self, obj: Obj) -> list[Cause]:
         errs = super().validate(obj)
@@ -516,7 +522,7 @@ class IPAddressStrategy(Strategy):
 
     def table_row(self, obj: Obj) -> list[Any]:
         ref = (obj.get("spec") or {}).get("parentRef")
-        shown = ""
+        shown = "<none>"
         if isinstance(ref, dict):
             resource = ref.get("resource", "")
             shown = (f"{resource}.{ref['group']}" if ref.get("group") else resource).lower() + "/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubelite.apis.generic import as_dict, as_list, invalid_shown, invalid_slice, path_segment_name_errors
 from kubelite.endpoints.table import age
 from kubelite.machinery import errors, validation
 from kubelite.machinery.labels import selector_from_label_selector
@@ -12,18 +13,6 @@ from kubelite.registry.strategy import AGE_COLUMN, NAME_COLUMN, Cause, Obj, Stra
 
 GROUP = "rbac.authorization.k8s.io"
 SUBJECT_KINDS = ["ServiceAccount", "User", "Group"]
-
-_NAME_MAY_NOT_BE = (".", "..")
-_NAME_MAY_NOT_CONTAIN = ("/", "%")
-
-
-def path_segment_name_errors(name: str) -> list[str]:
-    """Upstream's path.IsValidPathSegmentName: anything that can be one segment of a URL path."""
-    for illegal in _NAME_MAY_NOT_BE:
-        if name == illegal:
-            return [f"may not be '{illegal}'"]
-    return [f"may not contain '{c}'" for c in _NAME_MAY_NOT_CONTAIN if c in name]
-
 
 def rbac_name(name: str, prefix: bool) -> list[str]:
     """ValidateRBACName: RBAC objects may have any name that fits in a path segment."""
@@ -33,12 +22,12 @@ def rbac_name(name: str, prefix: bool) -> list[str]:
 # --- defaults
 
 def default_subjects(obj: Obj) -> None:
+    """SetDefaults_Subject. A ServiceAccount's apiGroup is "", which (omitempty) is not printed."""
     for subject in obj.get("subjects") or []:
         if isinstance(subject, dict) and not subject.get("apiGroup"):
+            subject.pop("apiGroup", None)
             if subject.get("kind") in ("User", "Group"):
                 subject["apiGroup"] = GROUP
-            elif subject.get("kind") == "ServiceAccount":
-                subject["apiGroup"] = ""
 
 
 def default_binding(obj: Obj) -> None:
@@ -58,10 +47,10 @@ def validate_policy_rule(rule: Any, namespaced: bool, path: str) -> list[Cause]:
     urls = rule.get("nonResourceURLs") or []
     if urls:
         if namespaced:
-            errs.append(errors.invalid_value(f"{path}.nonResourceURLs", urls, "namespaced rules cannot apply to non-resource URLs"))
+            errs.append(invalid_slice(f"{path}.nonResourceURLs", urls, "namespaced rules cannot apply to non-resource URLs"))
         if rule.get("apiGroups") or rule.get("resources") or rule.get("resourceNames"):
-            errs.append(errors.invalid_value(f"{path}.nonResourceURLs", urls,
-                                             "rules cannot apply to both regular resources and non-resource URLs"))
+            errs.append(invalid_slice(f"{path}.nonResourceURLs", urls,
+                                      "rules cannot apply to both regular resources and non-resource URLs"))
         return errs
     if not rule.get("apiGroups"):
         errs.append(errors.required(f"{path}.apiGroups", "resource rules must supply at least one api group"))
@@ -108,6 +97,30 @@ def validate_role_ref(ref: Any, kinds: list[str]) -> list[Cause]:
     return errs
 
 
+def go_role_ref(ref: Any) -> str:
+    """A RoleRef as Go's %#v shows it in field errors (upstream reports struct values so)."""
+    ref = as_dict(ref)
+    fields = ", ".join(f'{go}:{validation.go_quote(str(ref.get(key) or ""))}'
+                       for go, key in (("APIGroup", "apiGroup"), ("Kind", "kind"), ("Name", "name")))
+    return f"rbac.RoleRef{{{fields}}}"
+
+
+def aggregated_rules(role: Obj, cluster_roles: list[Obj]) -> list[Obj] | None:
+    """The rules upstream's clusterrole-aggregation controller gives an aggregated ClusterRole:
+    the rules of every other ClusterRole its selectors match, by name, each rule once. None
+    (upstream's nil, which prints as null) when nothing matches."""
+    rules: list[Obj] = []
+    name = role["metadata"].get("name")
+    by_name = sorted(cluster_roles, key=lambda r: r["metadata"].get("name", ""))
+    for selector in as_list(as_dict(role.get("aggregationRule")).get("clusterRoleSelectors")):
+        matches = selector_from_label_selector(selector).matches
+        for other in by_name:
+            if other["metadata"].get("name") == name or not matches(other["metadata"].get("labels")):
+                continue
+            rules += [r for r in as_list(other.get("rules")) if r not in rules]
+    return rules or None
+
+
 def subjects_strings(subjects: list[Any]) -> tuple[list[str], list[str], list[str]]:
     """Users, groups and service accounts ("namespace/name") of a binding, as upstream prints them."""
     users: list[str] = []
@@ -143,6 +156,10 @@ class _RBACStrategy(Strategy):
 class _RoleStrategy(_RBACStrategy):
     """Roles print with upstream's default table: name and creation time."""
 
+    def default(self, obj: Obj) -> None:
+        # rules has no omitempty upstream: a role without rules prints "rules": null
+        obj.setdefault("rules", None)
+
     def validate(self, obj: Obj) -> list[Cause]:
         errs = super().validate(obj)
         for i, rule in enumerate(obj.get("rules") or []):
@@ -166,6 +183,21 @@ class ClusterRoleStrategy(_RoleStrategy):
     kind = "ClusterRole"
     resource = "clusterroles"
     namespaced = False
+
+    def attach(self, store: Any, options: Any) -> None:
+        self._store = store
+        store.admission.append(self._aggregate)
+
+    async def _aggregate(self, operation: str, obj: Obj | None, old: Obj | None, opts: Any) -> None:
+        """What upstream's clusterrole-aggregation controller does right after an aggregated
+        ClusterRole is written: its rules become those of the ClusterRoles it selects. (The
+        controller also follows later changes of the selected roles; kubelite does not.)"""
+        if obj is None or not isinstance(obj.get("aggregationRule"), dict) or self.validate(obj):
+            return
+        page = await self._store.list("")
+        rules = aggregated_rules(obj, page.items)
+        if rules or obj.get("rules"):  # upstream leaves an empty list be (null and [] are equal to it)
+            obj["rules"] = rules
 
     def validate(self, obj: Obj) -> list[Cause]:
         errs = super().validate(obj)
@@ -201,7 +233,7 @@ class _BindingStrategy(_RBACStrategy):
     def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
         errs = super().validate_update(obj, old)
         if obj.get("roleRef") != old.get("roleRef"):
-            errs.append(errors.invalid_value("roleRef", obj.get("roleRef"), "cannot change roleRef"))
+            errs.append(invalid_shown("roleRef", go_role_ref(obj.get("roleRef")), "cannot change roleRef"))
         return errs
 
     def table_columns(self) -> list[TableColumn]:

@@ -17,7 +17,7 @@ from kubelite.auth.authz import (
     Decision,
     UnionAuthorizer,
 )
-from kubelite.machinery import errors
+from kubelite.machinery import errors, validation
 from kubelite.registry.strategy import Cause, Obj, Strategy
 
 AUTHN = "authentication.k8s.io"
@@ -32,7 +32,7 @@ def _dict(value: Any) -> Obj:
     return value if isinstance(value, dict) else {}
 
 
-def _user_info(user: UserInfo | None) -> Obj:
+def user_info(user: UserInfo | None) -> Obj:
     """authentication/v1 UserInfo: empty fields are left out, as upstream's omitempty."""
     out: Obj = {}
     if user is None:
@@ -74,28 +74,31 @@ def _invalid(group: str, kind: str, causes: list[Cause]) -> errors.StatusError:
     return errors.invalid(group, kind, "", causes)
 
 
+class _ReviewStrategy(Strategy):
+    """A review kind: cluster-scoped unless it says otherwise, answered, never stored."""
+
+    namespaced = False
+    virtual = True
+
+
 # --- authentication.k8s.io
 
-class SelfSubjectReviewStrategy(Strategy):
+class SelfSubjectReviewStrategy(_ReviewStrategy):
     group = AUTHN
     kind = "SelfSubjectReview"
     resource = "selfsubjectreviews"
-    namespaced = False
-    virtual = True
 
     async def review(self, obj: Obj, user: Any, services: dict[str, Any]) -> Obj:
         if user is None:
             raise errors.bad_request("no user present on request")
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return _answer(obj, None, {"userInfo": _user_info(user)}, {"creationTimestamp": now})
+        return _answer(obj, None, {"userInfo": user_info(user)}, {"creationTimestamp": now})
 
 
-class TokenReviewStrategy(Strategy):
+class TokenReviewStrategy(_ReviewStrategy):
     group = AUTHN
     kind = "TokenReview"
     resource = "tokenreviews"
-    namespaced = False
-    virtual = True
 
     async def review(self, obj: Obj, user: Any, services: dict[str, Any]) -> Obj:
         spec = _spec(obj)
@@ -113,7 +116,7 @@ class TokenReviewStrategy(Strategy):
             if found is not None:
                 # kubelite's tokens are good for any audience: the answer names the ones asked for
                 status["authenticated"] = True
-                status["user"] = _user_info(found)
+                status["user"] = user_info(found)
                 status["audiences"] = list(spec.get("audiences") or DEFAULT_AUDIENCES)
             else:
                 status.setdefault("user", {})
@@ -173,66 +176,90 @@ def _user_from_spec(spec: Obj) -> UserInfo:
     )
 
 
-class SubjectAccessReviewStrategy(Strategy):
+class _AccessReviewStrategy(_ReviewStrategy):
+    """The access reviews: validate the spec and metadata, then ask the authorizer about
+    the user the kind names (ValidateSubjectAccessReview and its siblings upstream)."""
+
     group = AUTHZ
-    kind = "SubjectAccessReview"
-    resource = "subjectaccessreviews"
-    namespaced = False
-    virtual = True
+    needs_subject = True  # the spec names the user (a SelfSubjectAccessReview asks for the caller)
+
+    def metadata_errors(self, meta: Any) -> list[Cause]:
+        if _metadata_is_empty(meta):
+            return []
+        return [errors.invalid_value("metadata", meta, "must be empty")]
+
+    def subject(self, spec: Obj, user: Any) -> UserInfo:
+        return _user_from_spec(spec)
+
+    def kind_errors(self, obj: Obj, spec: Obj) -> list[Cause]:
+        """What this kind's validation adds to the spec and metadata checks."""
+        return []
 
     async def review(self, obj: Obj, user: Any, services: dict[str, Any]) -> Obj:
         spec = _spec(obj)
-        causes = _validate_access_spec(spec, needs_subject=True)
-        if not _metadata_is_empty(obj.get("metadata")):
-            causes.append(errors.invalid_value("metadata", obj.get("metadata"), "must be empty"))
+        causes = _validate_access_spec(spec, self.needs_subject) + self.metadata_errors(obj.get("metadata"))
+        causes += self.kind_errors(obj, spec)
         if causes:
             raise _invalid(AUTHZ, self.kind, causes)
-        return _answer(obj, spec, decide(services, access_attributes(_user_from_spec(spec), spec)))
+        status = decide(services, access_attributes(self.subject(spec, user), spec))
+        return _answer(obj, spec, status, self.answer_metadata(obj))
+
+    def answer_metadata(self, obj: Obj) -> Obj | None:
+        return None
 
 
-class LocalSubjectAccessReviewStrategy(Strategy):
-    group = AUTHZ
+class SubjectAccessReviewStrategy(_AccessReviewStrategy):
+    kind = "SubjectAccessReview"
+    resource = "subjectaccessreviews"
+
+
+class LocalSubjectAccessReviewStrategy(_AccessReviewStrategy):
+    """The namespace is the request's: upstream's handler puts the URL's namespace into
+    metadata.namespace before the review, and the spec must agree with it."""
+
     kind = "LocalSubjectAccessReview"
     resource = "localsubjectaccessreviews"
     namespaced = True
-    virtual = True
 
-    async def review(self, obj: Obj, user: Any, services: dict[str, Any]) -> Obj:
-        spec = _spec(obj)
-        meta = _dict(obj.get("metadata"))
+    def metadata_errors(self, meta: Any) -> list[Cause]:
+        if _metadata_is_empty(meta, allow_namespace=True):
+            return []
+        return [errors.invalid_value("metadata", meta, "must be empty except for namespace")]
+
+    def kind_errors(self, obj: Obj, spec: Obj) -> list[Cause]:
+        causes: list[Cause] = []
         res = spec.get("resourceAttributes")
-        # The request's namespace arrives as metadata.namespace (upstream fills it in from the URL).
-        namespace = meta.get("namespace") or (res.get("namespace") if isinstance(res, dict) else "") or ""
-        causes = _validate_access_spec(spec, needs_subject=True)
-        if not _metadata_is_empty(meta, allow_namespace=True):
-            causes.append(errors.invalid_value("metadata", meta, "must be empty except for namespace"))
+        namespace = self.request_namespace(obj)
         if isinstance(res, dict) and (res.get("namespace") or "") != namespace:
-            causes.append(errors.invalid_value("spec.resourceAttributes.namespace", res.get("namespace") or "", "must match metadata.namespace"))
+            causes.append(validation.invalid("spec.resourceAttributes.namespace", res.get("namespace") or "",
+                                             "must match metadata.namespace"))
         if spec.get("nonResourceAttributes") is not None:
-            causes.append(errors.invalid_value("spec.nonResourceAttributes", spec["nonResourceAttributes"], "disallowed on this kind of request"))
-        if causes:
-            raise _invalid(AUTHZ, self.kind, causes)
-        status = decide(services, access_attributes(_user_from_spec(spec), spec))
-        return _answer(obj, spec, status, {"namespace": namespace, "creationTimestamp": None})
+            causes.append(errors.invalid_value("spec.nonResourceAttributes", spec["nonResourceAttributes"],
+                                               "disallowed on this kind of request"))
+        return causes
+
+    @staticmethod
+    def request_namespace(obj: Obj) -> str:
+        """metadata.namespace, which upstream's handler fills in from the URL. Until kubelite's
+        handler does so for create-only kinds, a body without it is taken at its spec's word."""
+        namespace = _dict(obj.get("metadata")).get("namespace")
+        if namespace:
+            return str(namespace)
+        return str(_dict(_spec(obj).get("resourceAttributes")).get("namespace") or "")
+
+    def answer_metadata(self, obj: Obj) -> Obj | None:
+        return {"namespace": self.request_namespace(obj), "creationTimestamp": None}
 
 
-class SelfSubjectAccessReviewStrategy(Strategy):
-    group = AUTHZ
+class SelfSubjectAccessReviewStrategy(_AccessReviewStrategy):
     kind = "SelfSubjectAccessReview"
     resource = "selfsubjectaccessreviews"
-    namespaced = False
-    virtual = True
+    needs_subject = False
 
-    async def review(self, obj: Obj, user: Any, services: dict[str, Any]) -> Obj:
-        spec = _spec(obj)
-        causes = _validate_access_spec(spec, needs_subject=False)
-        if not _metadata_is_empty(obj.get("metadata")):
-            causes.append(errors.invalid_value("metadata", obj.get("metadata"), "must be empty"))
-        if causes:
-            raise _invalid(AUTHZ, self.kind, causes)
+    def subject(self, spec: Obj, user: Any) -> UserInfo:
         if user is None:
             raise errors.bad_request("no user present on request")
-        return _answer(obj, spec, decide(services, access_attributes(user, spec)))
+        return user
 
 
 _ALL_RESOURCES = {"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}
@@ -266,12 +293,10 @@ def rules_for(authorizer: Any, user: UserInfo, namespace: str) -> tuple[list[Obj
     return [], [], True, "the authorizer cannot list rules"
 
 
-class SelfSubjectRulesReviewStrategy(Strategy):
+class SelfSubjectRulesReviewStrategy(_ReviewStrategy):
     group = AUTHZ
     kind = "SelfSubjectRulesReview"
     resource = "selfsubjectrulesreviews"
-    namespaced = False
-    virtual = True
 
     async def review(self, obj: Obj, user: Any, services: dict[str, Any]) -> Obj:
         spec = _spec(obj)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubelite.apis.generic import GenerationStrategy, is_int
 from kubelite.endpoints.table import age
 from kubelite.machinery import errors, validation
 from kubelite.registry.strategy import AGE_COLUMN, NAME_COLUMN, Cause, Obj, Strategy, TableColumn
@@ -20,10 +21,6 @@ SYSTEM_PRIORITY_CLASSES = {
     "system-cluster-critical": (SYSTEM_CRITICAL_PRIORITY, False),
 }
 PREEMPTION_POLICIES = ["Never", "PreemptLowerPriority"]
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def known_system_class_error(name: str, value: Any, global_default: bool) -> str | None:
@@ -42,7 +39,7 @@ def validate_priority_class(obj: Obj) -> list[Cause]:
     errs: list[Cause] = []
     name = obj.get("metadata", {}).get("name", "")
     value = obj.get("value", 0)
-    if not _is_int(value):
+    if not is_int(value):
         errs.append(errors.invalid_value("value", value, "must be an integer"))
     elif name.startswith(SYSTEM_PRIORITY_CLASS_PREFIX):
         problem = known_system_class_error(name, value, bool(obj.get("globalDefault")))
@@ -60,11 +57,12 @@ def validate_priority_class(obj: Obj) -> list[Cause]:
     return errs
 
 
-class PriorityClassStrategy(Strategy):
+class PriorityClassStrategy(GenerationStrategy):
     group = GROUP
     kind = "PriorityClass"
     resource = "priorityclasses"
     namespaced = False
+    generation_fields = ()  # 1 from the create on: upstream never bumps it
 
     def attach(self, store: Any, options: Any) -> None:
         self._store = store

@@ -5,6 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubelite.apis.generic import (
+    as_dict,
+    as_list,
+    canonical_quantity,
+    immutable,
+    invalid_shown,
+    invalid_slice,
+    is_int,
+)
 from kubelite.endpoints.table import age
 from kubelite.machinery import errors, validation
 from kubelite.registry.strategy import AGE_COLUMN, NAME_COLUMN, Cause, Obj, Strategy, TableColumn
@@ -17,25 +26,25 @@ LIFECYCLE_MODES = ["Ephemeral", "Persistent"]
 MAX_PARAMETERS = 512
 MAX_PARAMETERS_SIZE = 256 * 1024
 DEFAULT_CLASS_ANNOTATIONS = ("storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class")
-
-
-def _dict(value: Any) -> Obj:
-    """value when it is an object, else an empty one (malformed input is validated, not trusted)."""
-    return value if isinstance(value, dict) else {}
-
-
-def _immutable(path: str, new: Any, old: Any) -> list[Cause]:
-    return [] if new == old else [errors.invalid_value(path, new, "field is immutable")]
+CSI_NODE_ID_MAX_LENGTH = 192
+MIN_TOKEN_EXPIRATION_SECONDS = 600
+MAX_TOKEN_EXPIRATION_SECONDS = 1 << 32
 
 
 def csi_driver_name_errors(name: Any, path: str) -> list[Cause]:
-    if not name:
-        return [errors.required(path, "")]
-    errs: list[Cause] = []
+    """core's ValidateCSIDriverName: an empty name is both required and not a subdomain."""
+    name = name if isinstance(name, str) else ""
+    errs: list[Cause] = [] if name else [errors.required(path, "")]
     if len(name) > 63:
         errs.append(errors.too_long(path, 63))
-    errs += [validation.invalid(path, name, m) for m in validation.is_dns1123_subdomain(name.lower())]
-    return errs
+    return errs + [validation.invalid(path, name, m) for m in validation.is_dns1123_subdomain(name.lower())]
+
+
+def _subdomain_errors(value: Any, path: str) -> list[Cause]:
+    value = value if isinstance(value, str) else ""
+    return [validation.invalid(path, value, m) for m in validation.is_dns1123_subdomain(value)]
+
+
 
 
 # --- StorageClass
@@ -101,7 +110,7 @@ class StorageClassStrategy(Strategy):
             errs.append(errors.forbidden_field("provisioner", "updates to provisioner are forbidden."))
         if obj.get("reclaimPolicy") != old.get("reclaimPolicy"):
             errs.append(errors.forbidden_field("reclaimPolicy", "updates to reclaimPolicy are forbidden."))
-        return errs + _immutable("volumeBindingMode", obj.get("volumeBindingMode"), old.get("volumeBindingMode"))
+        return errs + immutable("volumeBindingMode", obj.get("volumeBindingMode"), old.get("volumeBindingMode"))
 
     def table_columns(self) -> list[TableColumn]:
         return [
@@ -126,6 +135,42 @@ class StorageClassStrategy(Strategy):
 
 # --- CSIDriver
 
+def _token_request_errors(requests: list[Any], path: str) -> list[Cause]:
+    errs: list[Cause] = []
+    audiences: set[str] = set()
+    for i, request in enumerate(requests):
+        request = as_dict(request)
+        audience = request.get("audience") or ""
+        if audience in audiences:
+            errs.append(errors.duplicate(f"{path}[{i}].audience", audience))
+            continue
+        audiences.add(audience)
+        seconds = request.get("expirationSeconds")
+        if is_int(seconds) and seconds < MIN_TOKEN_EXPIRATION_SECONDS:
+            errs.append(errors.invalid_value(f"{path}[{i}].expirationSeconds", seconds, "may not specify a duration less than 10 minutes"))
+        if is_int(seconds) and seconds > MAX_TOKEN_EXPIRATION_SECONDS:
+            errs.append(errors.invalid_value(f"{path}[{i}].expirationSeconds", seconds, "may not specify a duration larger than 2^32 seconds"))
+    return errs
+
+
+def validate_csi_driver_spec(spec: Obj) -> list[Cause]:
+    """validateCSIDriverSpec (the booleans are required once defaulted)."""
+    errs: list[Cause] = []
+    for key, path in (("attachRequired", "attachedRequired"), ("podInfoOnMount", "podInfoOnMount"),
+                      ("storageCapacity", "storageCapacity")):
+        if spec.get(key) is None:
+            errs.append(errors.required(f"spec.{path}"))
+    policy = spec.get("fsGroupPolicy")
+    if policy is not None and policy not in FS_GROUP_POLICIES:
+        errs.append(errors.not_supported("spec.fsGroupPolicy", policy, FS_GROUP_POLICIES))
+    errs += _token_request_errors(as_list(spec.get("tokenRequests")), "spec.tokenRequests")
+    errs += [errors.not_supported("spec.volumeLifecycleModes", mode, ["Persistent", "Ephemeral"])
+             for mode in as_list(spec.get("volumeLifecycleModes")) if mode not in LIFECYCLE_MODES]
+    if spec.get("seLinuxMount") is None:
+        errs.append(errors.required("spec.seLinuxMount"))
+    return errs
+
+
 class CSIDriverStrategy(Strategy):
     group = GROUP
     kind = "CSIDriver"
@@ -145,21 +190,16 @@ class CSIDriverStrategy(Strategy):
             spec["volumeLifecycleModes"] = ["Persistent"]
 
     def validate(self, obj: Obj) -> list[Cause]:
-        errs = super().validate(obj) + csi_driver_name_errors(obj["metadata"].get("name", ""), "name")
-        spec = _dict(obj.get("spec"))
-        policy = spec.get("fsGroupPolicy")
-        if policy is not None and policy not in FS_GROUP_POLICIES:
-            errs.append(errors.not_supported("spec.fsGroupPolicy", policy, FS_GROUP_POLICIES))
-        for i, mode in enumerate(spec.get("volumeLifecycleModes") or []):
-            if mode not in LIFECYCLE_MODES:
-                errs.append(errors.not_supported(f"spec.volumeLifecycleModes[{i}]", mode, LIFECYCLE_MODES))
-        return errs
+        return super().validate(obj) + validate_csi_driver_spec(as_dict(obj.get("spec")))
 
     def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
         errs = super().validate_update(obj, old)
-        new_spec, old_spec = obj.get("spec") or {}, old.get("spec") or {}
-        for key in ("attachRequired", "fsGroupPolicy", "volumeLifecycleModes"):
-            errs += _immutable(f"spec.{key}", new_spec.get(key), old_spec.get(key))
+        new_spec, old_spec = as_dict(obj.get("spec")), as_dict(old.get("spec"))
+        # "attachedRequired" is upstream's spelling of the path
+        errs += immutable("spec.attachedRequired", new_spec.get("attachRequired"), old_spec.get("attachRequired"))
+        modes = new_spec.get("volumeLifecycleModes")
+        if modes != old_spec.get("volumeLifecycleModes"):
+            errs.append(invalid_slice("spec.volumeLifecycleModes", modes, "field is immutable", "storage.VolumeLifecycleMode"))
         return errs
 
     def table_columns(self) -> list[TableColumn]:
@@ -189,6 +229,41 @@ class CSIDriverStrategy(Strategy):
 
 # --- CSINode
 
+def go_csi_node_driver(driver: Obj) -> str:
+    """A CSINodeDriver as Go's %#v shows it in field errors."""
+    keys = ", ".join(validation.go_quote(k) for k in as_list(driver.get("topologyKeys")))
+    allocatable = "(*storage.VolumeNodeResources)(nil)" if driver.get("allocatable") is None \
+        else "(*storage.VolumeNodeResources)(0xc000000000)"  # a pointer prints as an address
+    topology = f"[]string{{{keys}}}" if driver.get("topologyKeys") is not None else "[]string(nil)"
+    return (f"storage.CSINodeDriver{{Name:{validation.go_quote(str(driver.get('name') or ''))}, "
+            f"NodeID:{validation.go_quote(str(driver.get('nodeID') or ''))}, TopologyKeys:{topology}, "
+            f"Allocatable:{allocatable}}}")
+
+
+def _validate_csi_node_driver(driver: Obj, seen: set[str], path: str) -> list[Cause]:
+    name, node_id = driver.get("name") or "", driver.get("nodeID") or ""
+    errs = csi_driver_name_errors(name, f"{path}.name")
+    if not node_id:
+        errs.append(errors.required(f"{path}.nodeID"))
+    if len(node_id) > CSI_NODE_ID_MAX_LENGTH:
+        errs.append(validation.invalid(f"{path}.nodeID", node_id, f"must be {CSI_NODE_ID_MAX_LENGTH} characters or less"))
+    count = as_dict(driver.get("allocatable")).get("count")
+    if is_int(count) and count < 0:
+        errs.append(errors.invalid_value(f"{path}.allocatable.count", count, "must be greater than or equal to 0"))
+    if name in seen:
+        errs.append(errors.duplicate(f"{path}.name", name))
+    seen.add(name)
+    keys: set[str] = set()
+    for key in as_list(driver.get("topologyKeys")):
+        if not key:
+            errs.append(errors.required(path))
+        if key in keys:
+            errs.append(errors.duplicate(path, key))
+        keys.add(key)
+        errs += validation.validate_label_name(key, path)
+    return errs
+
+
 class CSINodeStrategy(Strategy):
     group = GROUP
     kind = "CSINode"
@@ -197,19 +272,20 @@ class CSINodeStrategy(Strategy):
 
     def validate(self, obj: Obj) -> list[Cause]:
         errs = super().validate(obj)
-        spec = obj.get("spec")
-        if not isinstance(spec, dict):
-            return errs + [errors.required("spec", "")]
         seen: set[str] = set()
-        for i, driver in enumerate(spec.get("drivers") or []):
-            driver = driver if isinstance(driver, dict) else {}
-            name = driver.get("name") or ""
-            errs += csi_driver_name_errors(name, f"spec.drivers[{i}].name")
-            if name in seen:
-                errs.append(errors.duplicate(f"spec.drivers[{i}].name", name))
-            seen.add(name)
-            if not driver.get("nodeID"):
-                errs.append(errors.required(f"spec.drivers[{i}].nodeID", ""))
+        for i, driver in enumerate(as_list(as_dict(obj.get("spec")).get("drivers"))):
+            errs += _validate_csi_node_driver(as_dict(driver), seen, f"spec.drivers[{i}]")
+        return errs
+
+    def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
+        errs = super().validate_update(obj, old)
+        # a driver's entry may not change once registered (upstream compares the whole struct)
+        old_drivers = {as_dict(d).get("name"): as_dict(d) for d in as_list(as_dict(old.get("spec")).get("drivers"))}
+        for driver in as_list(as_dict(obj.get("spec")).get("drivers")):
+            driver = as_dict(driver)
+            before = old_drivers.get(driver.get("name"))
+            if before is not None and before != driver:
+                errs.append(invalid_shown("spec.drivers", go_csi_node_driver(driver), "field is immutable"))
         return errs
 
     def table_columns(self) -> list[TableColumn]:
@@ -222,6 +298,31 @@ class CSINodeStrategy(Strategy):
 
 # --- VolumeAttachment
 
+def _attachment_source_errors(source: Obj) -> list[Cause]:
+    pv, inline = source.get("persistentVolumeName"), source.get("inlineVolumeSpec")
+    if pv is None and inline is None:
+        return [errors.required("spec.source", "must specify exactly one of inlineVolumeSpec and persistentVolumeName")]
+    if pv is not None and inline is not None:
+        return [errors.forbidden_field("spec.source", "must specify exactly one of inlineVolumeSpec and persistentVolumeName")]
+    if pv is not None and not pv:
+        return [errors.required("spec.source.persistentVolumeName", "must specify non empty persistentVolumeName")]
+    return []
+
+
+def validate_volume_attachment_spec(spec: Obj) -> list[Cause]:
+    errs = [] if spec.get("attacher") else [errors.required("spec.attacher")]
+    errs += _attachment_source_errors(as_dict(spec.get("source")))
+    return errs + _subdomain_errors(spec.get("nodeName"), "spec.nodeName")
+
+
+def _validate_v1_attachment(spec: Obj) -> list[Cause]:
+    errs = csi_driver_name_errors(spec.get("attacher"), "spec.attacher")
+    pv = as_dict(spec.get("source")).get("persistentVolumeName")
+    if isinstance(pv, str):
+        errs += _subdomain_errors(pv, "spec.source.persistentVolumeName")
+    return errs
+
+
 class VolumeAttachmentStrategy(Strategy):
     group = GROUP
     kind = "VolumeAttachment"
@@ -233,18 +334,9 @@ class VolumeAttachmentStrategy(Strategy):
         obj["status"] = {"attached": False}
 
     def validate(self, obj: Obj) -> list[Cause]:
-        errs = super().validate(obj)
-        spec = _dict(obj.get("spec"))
-        errs += csi_driver_name_errors(spec.get("attacher") or "", "spec.attacher")
-        source = _dict(spec.get("source"))
-        if (source.get("persistentVolumeName") is None) == (source.get("inlineVolumeSpec") is None):
-            errs.append(errors.invalid_value("spec.source", source, "must specify exactly one of inlineVolumeSpec and persistentVolumeName"))
-        node = spec.get("nodeName") or ""
-        if not node:
-            errs.append(errors.required("spec.nodeName", ""))
-        else:
-            errs += [validation.invalid("spec.nodeName", node, m) for m in validation.is_dns1123_subdomain(node)]
-        return errs
+        # ValidateVolumeAttachment, then the checks v1 added for new attachments
+        spec = as_dict(obj.get("spec"))
+        return super().validate(obj) + validate_volume_attachment_spec(spec) + _validate_v1_attachment(spec)
 
     def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
         errs = super().validate_update(obj, old)
@@ -276,16 +368,28 @@ class CSIStorageCapacityStrategy(Strategy):
     kind = "CSIStorageCapacity"
     resource = "csistoragecapacities"
 
+    def default(self, obj: Obj) -> None:
+        for key in ("capacity", "maximumVolumeSize"):
+            if obj.get(key) is not None:
+                obj[key] = canonical_quantity(obj[key], self.kind)
+
     def validate(self, obj: Obj) -> list[Cause]:
         errs = super().validate(obj)
-        name = obj.get("storageClassName") or ""
-        if not name:
-            errs.append(errors.required("storageClassName", ""))
-        else:
-            errs += [validation.invalid("storageClassName", name, m) for m in validation.is_dns1123_subdomain(name)]
         topology = obj.get("nodeTopology")
         if isinstance(topology, dict):
             errs += validation.validate_label_selector(topology, "nodeTopology")
+        errs += _subdomain_errors(obj.get("storageClassName"), "storageClassName")
+        capacity = obj.get("capacity")
+        if isinstance(capacity, str) and capacity.startswith("-"):
+            errs.append(validation.invalid("capacity", capacity, "must be greater than or equal to 0"))
+        return errs
+
+    def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
+        errs = validation.validate_object_meta_update(obj.get("metadata", {}), old.get("metadata", {}))
+        if obj.get("nodeTopology") != old.get("nodeTopology"):
+            errs.append(errors.invalid_value("nodeTopology", obj.get("nodeTopology"), "field is immutable"))
+        if obj.get("storageClassName") != old.get("storageClassName"):
+            errs.append(validation.invalid("storageClassName", obj.get("storageClassName") or "", "field is immutable"))
         return errs
 
     def table_columns(self) -> list[TableColumn]:
