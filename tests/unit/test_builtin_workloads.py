@@ -433,6 +433,7 @@ def test_endpoints_and_slices() -> None:
     sl = services.EndpointSliceStrategy()
     slice_obj = created(sl, {"metadata": meta("s"), "addressType": "IPv4", "endpoints": [{"addresses": ["10.0.0.1"]}], "ports": [{"port": 80}]})
     assert slice_obj["ports"] == [{"port": 80, "name": "", "protocol": "TCP"}]
+    assert slice_obj["endpoints"] == [{"addresses": ["10.0.0.1"], "conditions": {}}]
     assert slice_obj["metadata"]["generation"] == 1
     assert sl.validate(slice_obj) == []
     assert sl.table_row(slice_obj)[1:4] == ["IPv4", "80", "10.0.0.1"]

@@ -1255,6 +1255,9 @@ class EndpointSliceStrategy(Strategy):
             if isinstance(port, dict):
                 port.setdefault("name", "")
                 port.setdefault("protocol", "TCP")
+        for endpoint in as_list(obj.get("endpoints")):
+            if isinstance(endpoint, dict):
+                endpoint.setdefault("conditions", {})  # a Go struct: omitempty does not omit it
 
     def validate(self, obj: Obj) -> list[Cause]:
         errs = super().validate(obj)
