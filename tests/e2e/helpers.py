@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -147,3 +148,23 @@ def expect_statuses(cases: list[tuple[str, requests.Response]], code: int, reaso
         except AssertionError as exc:
             problems.append(f"{label}: {exc}")
     assert not problems, f"{len(problems)} of {len(cases)} not {code} {reason or ''}:\n" + "\n".join(problems)
+
+
+def table_columns(line: str) -> list[str]:
+    """The cells of a line of `kubectl get` output (columns are two or more spaces apart)."""
+    return re.split(r"\s{2,}", line.strip())
+
+
+def wait_until_not_found(read: Callable[[str], Any], name: str, what: str) -> None:
+    """Wait until reading name answers 404, and check it is a NotFound Status for that name."""
+
+    def gone() -> bool:
+        try:
+            read(name)
+        except client.ApiException as exc:
+            return exc.status == 404
+        return False
+
+    wait_for(gone, timeout=15, what=f"{what} deleted")
+    status = exc_status(api_exception(read, name))
+    assert status["reason"] == "NotFound" and status["details"]["name"] == name

@@ -22,7 +22,7 @@ import yaml
 from kubernetes import client
 
 from tests.e2e.conftest import Kubectl
-from tests.e2e.helpers import api_exception, exc_status, wait_for
+from tests.e2e.helpers import table_columns, wait_until_not_found
 
 MANIFESTS = Path(__file__).parent / "manifests" / "core"
 Obj = dict[str, Any]
@@ -288,10 +288,6 @@ KINDS = [
 ]
 
 
-def columns(line: str) -> list[str]:
-    return re.split(r"\s{2,}", line.strip())
-
-
 def _client_call(api_client: client.ApiClient, kind: Kind, verb: str, ns: str | None) -> Callable[..., Any]:
     api = getattr(client, kind.api)(api_client)
     if ns is None:
@@ -317,10 +313,10 @@ def test_create_read_update_delete(kind: Kind, kubectl: Kubectl, api_client: cli
 
     # print as upstream's printers do
     table = kubectl(*scope, "get", kind.resource, kind.name).splitlines()
-    assert columns(table[0]) == list(kind.columns), table
+    assert table_columns(table[0]) == list(kind.columns), table
     wide = kubectl(*scope, "get", kind.resource, kind.name, "-o", "wide").splitlines()
     expected_wide = list(kind.wide) if kind.wide[:1] == kind.columns[:1] else [*kind.columns, *kind.wide]
-    assert columns(wide[0]) == expected_wide, wide
+    assert table_columns(wide[0]) == expected_wide, wide
     assert re.match(kind.row, wide[1]), wide[1]
 
     # read, change and replace it with the client; then patch it
@@ -335,17 +331,7 @@ def test_create_read_update_delete(kind: Kind, kubectl: Kubectl, api_client: cli
 
     # delete until gone
     kubectl(*scope, "delete", kind.resource, kind.name, "--wait=false")
-
-    def gone() -> bool:
-        try:
-            read(kind.name)
-        except client.ApiException as exc:
-            return exc.status == 404
-        return False
-
-    wait_for(gone, timeout=15, what=f"{kind.kind} {kind.name} deleted")
-    status = exc_status(api_exception(read, kind.name))
-    assert status["reason"] == "NotFound" and status["details"]["name"] == kind.name
+    wait_until_not_found(read, kind.name, f"{kind.kind} {kind.name}")
 
 
 def test_binding_assigns_a_pod_to_a_node(kubectl: Kubectl, api_client: client.ApiClient, namespace: str) -> None:
@@ -366,7 +352,7 @@ def test_binding_assigns_a_pod_to_a_node(kubectl: Kubectl, api_client: client.Ap
 
 def test_component_statuses_are_read_only(kubectl: Kubectl, api_client: client.ApiClient) -> None:
     table = kubectl("get", "componentstatuses").splitlines()
-    assert columns(table[0]) == ["NAME", "STATUS", "MESSAGE", "ERROR"]
+    assert table_columns(table[0]) == ["NAME", "STATUS", "MESSAGE", "ERROR"]
     assert any(re.match(r"^etcd-0\s+Healthy\s+ok$", line.strip()) for line in table[1:]), table
     etcd = json.loads(kubectl("get", "cs", "etcd-0", "-o", "json"))
     assert etcd["kind"] == "ComponentStatus" and etcd["conditions"][0] == {"type": "Healthy", "status": "True", "message": "ok"}

@@ -19,7 +19,7 @@ import yaml
 from kubernetes import client
 
 from tests.e2e.conftest import Kubectl
-from tests.e2e.helpers import api_exception, exc_status, wait_for
+from tests.e2e.helpers import api_exception, exc_status, table_columns, wait_until_not_found
 from tests.e2e.server import KubeliteProcess
 
 MANIFESTS = Path(__file__).parent / "manifests"
@@ -299,10 +299,6 @@ KINDS = [
 ]
 
 
-def columns(line: str) -> list[str]:
-    return re.split(r"\s{2,}", line.strip())
-
-
 def _client_call(api_client: client.ApiClient, kind: Kind, verb: str, ns: str | None) -> Callable[..., Any]:
     api = getattr(client, kind.api)(api_client)
     if ns is None:
@@ -338,9 +334,9 @@ def _create_read_update_delete(kind: Kind, kubectl: Kubectl, api_client: client.
 
     # print as upstream's printers do (the server's tables are wide; kubectl hides priority columns)
     table = kubectl(*scope, "get", kind.resource, kind.name).splitlines()
-    assert columns(table[0]) == list(kind.columns), table
+    assert table_columns(table[0]) == list(kind.columns), table
     wide = kubectl(*scope, "get", kind.resource, kind.name, "-o", "wide").splitlines()
-    assert columns(wide[0]) == [*kind.columns, *kind.wide], wide
+    assert table_columns(wide[0]) == [*kind.columns, *kind.wide], wide
     assert re.match(kind.row, wide[1].rstrip()), wide[1]
 
     # read, change and replace it with the client; then patch it
@@ -355,17 +351,7 @@ def _create_read_update_delete(kind: Kind, kubectl: Kubectl, api_client: client.
 
     # delete until gone
     kubectl(*scope, "delete", kind.resource, kind.name, "--wait=false")
-
-    def gone() -> bool:
-        try:
-            read(kind.name)
-        except client.ApiException as exc:
-            return exc.status == 404
-        return False
-
-    wait_for(gone, timeout=15, what=f"{kind.kind} {kind.name} deleted")
-    status = exc_status(api_exception(read, kind.name))
-    assert status["reason"] == "NotFound" and status["details"]["name"] == kind.name
+    wait_until_not_found(read, kind.name, f"{kind.kind} {kind.name}")
 
 
 # --- the review kinds: create-only, answered, never stored -----------------------------------------

@@ -18,7 +18,7 @@ import yaml
 from kubernetes import client
 
 from tests.e2e.conftest import Kubectl
-from tests.e2e.helpers import api_exception, exc_status, wait_for
+from tests.e2e.helpers import table_columns, wait_until_not_found
 
 MANIFESTS = Path(__file__).parent / "manifests"
 Obj = dict[str, Any]
@@ -245,10 +245,6 @@ KINDS = [
 ]
 
 
-def columns(line: str) -> list[str]:
-    return re.split(r"\s{2,}", line.strip())
-
-
 def _client_call(api_client: client.ApiClient, kind: Kind, verb: str, ns: str) -> Callable[..., Any]:
     method = getattr(getattr(client, kind.api)(api_client), f"{verb}_namespaced_{kind.snake}")
     return lambda name, *args, **kw: method(name, ns, *args, **kw)
@@ -267,9 +263,9 @@ def test_create_read_update_delete(kind: Kind, kubectl: Kubectl, api_client: cli
 
     # print as upstream's printers do
     table = kubectl("-n", namespace, "get", kind.resource, kind.name).splitlines()
-    assert columns(table[0]) == list(kind.columns), table
+    assert table_columns(table[0]) == list(kind.columns), table
     wide = kubectl("-n", namespace, "get", kind.resource, kind.name, "-o", "wide").splitlines()
-    assert columns(wide[0]) == [*kind.columns, *kind.wide], wide
+    assert table_columns(wide[0]) == [*kind.columns, *kind.wide], wide
     assert re.match(kind.row.replace("{uid}", obj["metadata"]["uid"]), wide[1]), wide[1]
 
     # read, change and replace it with the client; then patch it
@@ -284,17 +280,7 @@ def test_create_read_update_delete(kind: Kind, kubectl: Kubectl, api_client: cli
 
     # delete until gone
     kubectl("-n", namespace, "delete", kind.resource, kind.name, "--wait=false")
-
-    def gone() -> bool:
-        try:
-            read(kind.name)
-        except client.ApiException as exc:
-            return exc.status == 404
-        return False
-
-    wait_for(gone, timeout=15, what=f"{kind.kind} {kind.name} deleted")
-    status = exc_status(api_exception(read, kind.name))
-    assert status["reason"] == "NotFound" and status["details"]["name"] == kind.name
+    wait_until_not_found(read, kind.name, f"{kind.kind} {kind.name}")
 
 
 def _edited(file: str, edit: Callable[[Obj], None]) -> str:

@@ -12,8 +12,9 @@ import ipaddress
 import posixpath
 import re
 from collections.abc import Iterable
-from typing import Any, TypeGuard
+from typing import Any
 
+from kubelite.apis.generic import as_dict, as_list, is_int
 from kubelite.machinery import errors, validation
 from kubelite.machinery.quantity import Quantity, QuantityError, parse_quantity
 
@@ -22,18 +23,6 @@ Cause = dict[str, str]
 
 
 # --- small helpers ---------------------------------------------------------------------------
-
-
-def as_dict(value: Any) -> Obj:
-    return value if isinstance(value, dict) else {}
-
-
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def is_int(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def not_found(path: str, value: str) -> Cause:
