@@ -60,6 +60,18 @@ def test_kubernetes_service_endpoints_and_priority_classes(kubectl: Kubectl, kub
     assert status == {"controller-manager": "True", "etcd-0": "True"}
 
 
+def test_local_api_services(kubectl: Kubectl) -> None:
+    # kube-aggregator registers one local, always-available APIService per built-in group version.
+    services = {a["metadata"]["name"]: a for a in get_json(kubectl, "apiservices")["items"]}
+    assert {"v1.", "v1.apps", "v2.autoscaling", "v1.autoscaling", "v1.flowcontrol.apiserver.k8s.io"} <= set(services)
+    assert services["v1.apps"]["spec"] == {"group": "apps", "version": "v1", "groupPriorityMinimum": 17800, "versionPriority": 15}
+    assert services["v2.autoscaling"]["spec"]["versionPriority"] > services["v1.autoscaling"]["spec"]["versionPriority"]
+    (available,) = services["v1."]["status"]["conditions"]
+    assert (available["type"], available["status"], available["reason"]) == ("Available", "True", "Local")
+    rows = kubectl("get", "apiservices", "v1.apps").splitlines()
+    assert rows[1].split()[:3] == ["v1.apps", "Local", "True"]
+
+
 def test_default_service_account_and_root_ca_in_every_namespace(kubectl: Kubectl, kubelite: KubeliteProcess, namespace: str) -> None:
     wait_for(lambda: kubectl.run("-n", namespace, "get", "serviceaccount", "default", check=False).returncode == 0,
              what="default service account")

@@ -1,6 +1,7 @@
 """System objects and the controllers that keep them, as upstream's apiserver bootstrap
 and kube-controller-manager do: the default/kubernetes Service with its Endpoints and
-EndpointSlice, the system PriorityClasses, and in every namespace the `default`
+EndpointSlice, the system PriorityClasses, the local APIService of every built-in group
+version (kube-aggregator's autoregistration), and in every namespace the `default`
 ServiceAccount and the `kube-root-ca.crt` ConfigMap.
 
 What the server needs at once (the kubernetes Service and the PriorityClasses) is
@@ -18,6 +19,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from kubelite.apis.resources import RESOURCES
 from kubelite.apis.services import IPRange
 from kubelite.machinery import errors
 from kubelite.registry.store import Store, WriteOptions, now_rfc3339
@@ -32,6 +34,7 @@ PRIORITY_CLASSES = "/registry/scheduling.k8s.io/priorityclasses/"
 SERVICE_ACCOUNTS = "/registry/serviceaccounts/"
 CONFIG_MAPS = "/registry/configmaps/"
 NAMESPACES = "/registry/namespaces/"
+API_SERVICES = "/registry/apiregistration.k8s.io/apiservices/"
 
 ROOT_CA_CONFIGMAP = "kube-root-ca.crt"
 ROOT_CA_DESCRIPTION = (
@@ -42,6 +45,33 @@ SYSTEM_PRIORITY_CLASSES = (
     ("system-node-critical", 2000001000, "Used for system critical pods that must not be moved from their current node."),
     ("system-cluster-critical", 2000000000, "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."),
 )
+# (groupPriorityMinimum, versionPriority) of the local APIServices, as kube-apiserver 1.33
+# registers them (pkg/controlplane/apiserver/aggregator.go and
+# cmd/kube-apiserver/app/aggregator.go); group versions without one get no APIService.
+LOCAL_API_SERVICE_PRIORITIES = {
+    ("", "v1"): (18000, 1),
+    ("apps", "v1"): (17800, 15),
+    ("events.k8s.io", "v1"): (17750, 15),
+    ("authentication.k8s.io", "v1"): (17700, 15),
+    ("authorization.k8s.io", "v1"): (17600, 15),
+    ("autoscaling", "v1"): (17500, 15),
+    ("autoscaling", "v2"): (17500, 30),
+    ("batch", "v1"): (17400, 15),
+    ("certificates.k8s.io", "v1"): (17300, 15),
+    ("networking.k8s.io", "v1"): (17200, 15),
+    ("policy", "v1"): (17100, 15),
+    ("rbac.authorization.k8s.io", "v1"): (17000, 15),
+    ("storage.k8s.io", "v1"): (16800, 15),
+    ("apiextensions.k8s.io", "v1"): (16700, 15),
+    ("admissionregistration.k8s.io", "v1"): (16700, 15),
+    ("scheduling.k8s.io", "v1"): (16600, 15),
+    ("coordination.k8s.io", "v1"): (16500, 15),
+    ("node.k8s.io", "v1"): (16300, 15),
+    ("discovery.k8s.io", "v1"): (16200, 15),
+    ("flowcontrol.apiserver.k8s.io", "v1"): (16100, 21),
+}
+LOCAL_AVAILABLE = {"type": "Available", "status": "True", "reason": "Local",
+                   "message": "Local APIServices are always available"}
 APISERVER = WriteOptions(field_manager="kube-apiserver")
 CONTROLLER_MANAGER = WriteOptions(field_manager="kube-controller-manager")
 
@@ -174,6 +204,36 @@ class SystemObjects:
 
         await asyncio.gather(*(one(*pc) for pc in SYSTEM_PRIORITY_CLASSES))
 
+    # --- APIServices
+    async def ensure_api_services(self) -> None:
+        store = self.stores.get(API_SERVICES)
+        if store is None:
+            return
+        served = sorted({(row.group, row.version) for row in RESOURCES} & LOCAL_API_SERVICE_PRIORITIES.keys())
+        await asyncio.gather(*(self._ensure_api_service(store, group, version) for group, version in served))
+
+    async def _ensure_api_service(self, store: Store, group: str, version: str) -> None:
+        group_priority, version_priority = LOCAL_API_SERVICE_PRIORITIES[(group, version)]
+        name = f"{version}.{group}"
+        await _create_if_missing(store, "", {
+            "apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService", "metadata": {"name": name},
+            "spec": {"group": group, "version": version, "groupPriorityMinimum": group_priority,
+                     "versionPriority": version_priority},
+        }, APISERVER)
+
+        async def available(obj: Obj) -> Obj:
+            # The aggregator's availability controller: a local APIService is always available.
+            status = obj.setdefault("status", {})
+            conditions = [c for c in status.get("conditions") or [] if c.get("type") != "Available"]
+            status["conditions"] = [*conditions, {**LOCAL_AVAILABLE, "lastTransitionTime": now_rfc3339()}]
+            return obj
+
+        current = await store.get("", name)
+        if not any(c.get("type") == "Available" and c.get("status") == "True" and c.get("reason") == "Local"
+                   for c in (current.get("status") or {}).get("conditions") or []):
+            with _logged(f"marking APIService {name} available"):
+                await store.update("", name, available, APISERVER, subresource="status")
+
     # --- per namespace
     def root_ca_configmap(self, namespace: str) -> Obj:
         return {
@@ -269,7 +329,8 @@ async def start_system_controllers(
 ) -> list[asyncio.Task[None]]:
     """Create the system objects that are missing and start the controllers; returns their tasks."""
     system = SystemObjects(stores, options, server_address, pki)
-    for result in await asyncio.gather(system.ensure_kubernetes(), system.ensure_priority_classes(), return_exceptions=True):
+    for result in await asyncio.gather(system.ensure_kubernetes(), system.ensure_priority_classes(),
+                                       system.ensure_api_services(), return_exceptions=True):
         if isinstance(result, Exception):
             # The server serves anyway; the controllers below retry what they own.
             log.error("creating system objects failed: %r", result)
