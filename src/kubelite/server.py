@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kubelite.admission.priority import PodPriority
 from kubelite.apis.catalog import PREFERRED_VERSIONS, builtin_resources, register_conversions
 from kubelite.auth.authn import Authenticator, TokenFile
 from kubelite.auth.authz import Authorizer, new_authorizer
@@ -99,6 +100,10 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
         served = ServedResource(api, store, scheme, schemas, stopping, services)
         handlers[(api.group, api.version, api.resource)] = ResourceHandlers(served)
 
+    pods = stores.get("/registry/pods/")
+    priority_classes = stores.get("/registry/scheduling.k8s.io/priorityclasses/")
+    if pods is not None and priority_classes is not None:
+        pods.admission.append(PodPriority(priority_classes).admit)
     namespaces = stores["/registry/namespaces/"]
     lifecycle = NamespaceLifecycle(namespaces)
     namespaced = [s for s in stores.values() if s.strategy.namespaced]

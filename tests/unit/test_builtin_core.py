@@ -59,11 +59,11 @@ def test_pod_defaults_as_upstream() -> None:
     }], volumes=[{"name": "cfg", "configMap": {"name": "c"}}, {"name": "tmp"}]))
     spec = obj["spec"]
     assert {k: spec[k] for k in ("restartPolicy", "dnsPolicy", "terminationGracePeriodSeconds", "schedulerName",
-                                 "securityContext", "enableServiceLinks", "priority", "preemptionPolicy",
-                                 "serviceAccountName", "serviceAccount")} == {
+                                 "securityContext", "enableServiceLinks", "serviceAccountName", "serviceAccount")} == {
         "restartPolicy": "Always", "dnsPolicy": "ClusterFirst", "terminationGracePeriodSeconds": 30,
-        "schedulerName": "default-scheduler", "securityContext": {}, "enableServiceLinks": True, "priority": 0,
-        "preemptionPolicy": "PreemptLowerPriority", "serviceAccountName": "default", "serviceAccount": "default"}
+        "schedulerName": "default-scheduler", "securityContext": {}, "enableServiceLinks": True,
+        "serviceAccountName": "default", "serviceAccount": "default"}
+    assert "priority" not in spec and "preemptionPolicy" not in spec  # set by the Priority admission plugin
     assert [t["key"] for t in spec["tolerations"]] == ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]
     c = spec["containers"][0]
     assert (c["imagePullPolicy"], c["terminationMessagePath"], c["terminationMessagePolicy"]) == ("Always", "/dev/termination-log", "File")

@@ -332,8 +332,7 @@ class PodStrategy(Strategy):
         default_pod_spec(spec)
         default_pod_only(spec)
         spec.setdefault("enableServiceLinks", True)
-        spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
-        spec.setdefault("priority", 0)
+        # spec.priority and spec.preemptionPolicy come from admission (admission/priority.py).
         spec.setdefault("serviceAccountName", "default")
         spec.setdefault("serviceAccount", spec["serviceAccountName"])
 
