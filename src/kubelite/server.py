@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kubelite.admission.priority import PodPriority
+from kubelite.admission.serviceaccount import ServiceAccountTokenVolume
 from kubelite.apis.catalog import PREFERRED_VERSIONS, builtin_resources, register_conversions
 from kubelite.auth.authn import Authenticator, TokenFile
 from kubelite.auth.authz import Authorizer, new_authorizer
@@ -104,6 +105,9 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
     priority_classes = stores.get("/registry/scheduling.k8s.io/priorityclasses/")
     if pods is not None and priority_classes is not None:
         pods.admission.append(PodPriority(priority_classes).admit)
+    service_accounts = stores.get("/registry/serviceaccounts/")
+    if pods is not None and service_accounts is not None:
+        pods.admission.append(ServiceAccountTokenVolume(service_accounts).admit)
     namespaces = stores["/registry/namespaces/"]
     lifecycle = NamespaceLifecycle(namespaces)
     namespaced = [s for s in stores.values() if s.strategy.namespaced]

@@ -45,3 +45,25 @@ def test_pod_priority_comes_from_its_priority_class(api_client: client.ApiClient
         assert (defaulted.spec.priority_class_name, defaulted.spec.priority, defaulted.spec.preemption_policy) == (name, 1000, "Never")
     finally:
         scheduling.delete_priority_class(name)
+
+
+def test_pods_get_the_service_account_token_volume(api_client: client.ApiClient, ns: str) -> None:
+    core = client.CoreV1Api(api_client)
+    mounted = api_client.sanitize_for_serialization(core.create_namespaced_pod(ns, pod("mounted", initContainers=[
+        {"name": "init", "image": "busybox"}])))["spec"]
+    (volume,) = mounted["volumes"]
+    assert volume["name"].startswith("kube-api-access-") and len(volume["name"]) == len("kube-api-access-") + 5
+    assert volume["projected"] == {"defaultMode": 420, "sources": [
+        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+        {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+        {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}},
+    ]}
+    for container in (*mounted["containers"], *mounted["initContainers"]):
+        assert container["volumeMounts"] == [
+            {"name": volume["name"], "readOnly": True, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}]
+
+    opted_out = core.create_namespaced_pod(ns, pod("opted-out", automountServiceAccountToken=False))
+    assert not opted_out.spec.volumes and not opted_out.spec.containers[0].volume_mounts
+    core.create_namespaced_service_account(ns, {"metadata": {"name": "quiet"}, "automountServiceAccountToken": False})
+    quiet = core.create_namespaced_pod(ns, pod("quiet", serviceAccountName="quiet"))
+    assert not quiet.spec.volumes
