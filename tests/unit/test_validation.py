@@ -250,13 +250,31 @@ def test_update_needs_resource_version_and_keeps_generation() -> None:
 
 
 def test_no_new_finalizers_while_deleting() -> None:
-    old = {**OLD, "deletionTimestamp": "2024-01-02T00:00:00Z", "finalizers": ["a"]}
-    new = {**old, "finalizers": ["a", "z", "b"]}
+    old = {**OLD, "deletionTimestamp": "2024-01-02T00:00:00Z", "finalizers": ["x.io/a"]}
+    new = {**old, "finalizers": ["x.io/a", "x.io/z", "x.io/b"]}
     assert lines(validation.validate_object_meta_update(new, old)) == [
         'metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, '
-        'found new finalizers []string{"b", "z"}'
+        'found new finalizers []string{"x.io/b", "x.io/z"}'
     ]
     assert validation.validate_object_meta_update({**old, "finalizers": []}, old) == []
+
+
+def test_finalizer_names_of_built_in_kinds() -> None:
+    # Built-in kinds take a bare name only when it is a standard one (core's validateKubeFinalizerName);
+    # a malformed name is reported twice, by the generic check and again by core's.
+    meta = {"name": "n", "namespace": "ns", "finalizers": ["kubernetes", "orphan", "example.com/ok", "mine", "a/b/c"]}
+    assert lines(validation.validate_object_meta(meta, True, validation.name_is_dns_subdomain)) == [
+        'metadata.finalizers: Invalid value: "a/b/c": a qualified name must consist of alphanumeric characters, '
+        "'-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or "
+        "'123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS "
+        "subdomain prefix and '/' (e.g. 'example.com/MyName')",
+        'metadata.finalizers[3]: Invalid value: "mine": name is neither a standard finalizer name nor is it fully qualified',
+        'metadata.finalizers[4]: Invalid value: "a/b/c": a qualified name must consist of alphanumeric characters, '
+        "'-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or "
+        "'123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS "
+        "subdomain prefix and '/' (e.g. 'example.com/MyName')",
+    ]
+    assert validation.validate_object_meta(meta, True, validation.name_is_dns_subdomain, builtin=False)[1:] == []
 
 
 # --- label selectors (metav1)

@@ -372,6 +372,25 @@ def validate_finalizers(finalizers: Sequence[str] | None, path: str) -> list[Cau
     return errs
 
 
+# Finalizers built-in kinds may name without a domain (core's IsStandardFinalizerName).
+STANDARD_FINALIZERS = frozenset({"kubernetes", FINALIZER_ORPHAN_DEPENDENTS, FINALIZER_DELETE_DEPENDENTS})
+
+
+def validate_kube_finalizer_names(finalizers: Sequence[str] | None, path: str) -> list[Cause]:
+    """Core's validateKubeFinalizerName, which built-in kinds run after the generic
+    checks: a name without a domain must be a standard one. A malformed name is
+    reported again, as upstream does (it re-runs the generic check)."""
+    errs: list[Cause] = []
+    for i, f in enumerate(finalizers or []):
+        at = f"{path}[{i}]"
+        problems = is_qualified_name(f)
+        if problems:
+            errs += [invalid(at, f, msg) for msg in problems]
+        elif "/" not in f and f not in STANDARD_FINALIZERS:
+            errs.append(invalid(at, f, "name is neither a standard finalizer name nor is it fully qualified"))
+    return errs
+
+
 FIELD_MANAGER_MAX_LENGTH = 128
 MAX_SUBRESOURCE_NAME_LENGTH = 256
 
@@ -408,9 +427,11 @@ def validate_managed_fields(entries: Sequence[Mapping[str, Any]] | None, path: s
 
 
 def validate_object_meta(
-    meta: Mapping[str, Any], namespaced: bool, name_validator: NameValidator, path: str = "metadata"
+    meta: Mapping[str, Any], namespaced: bool, name_validator: NameValidator, path: str = "metadata",
+    *, builtin: bool = True,
 ) -> list[Cause]:
-    """ValidateObjectMeta for create: expects generateName to have been expanded into name already."""
+    """ValidateObjectMeta for create: expects generateName to have been expanded into name already.
+    builtin: the kind is built in, so core's stricter finalizer names apply too."""
     errs: list[Cause] = []
     generate = meta.get("generateName") or ""
     if generate:
@@ -436,6 +457,8 @@ def validate_object_meta(
     errs += validate_owner_references(meta.get("ownerReferences"), f"{path}.ownerReferences")
     errs += validate_finalizers(meta.get("finalizers"), f"{path}.finalizers")
     errs += validate_managed_fields(meta.get("managedFields"), f"{path}.managedFields")
+    if builtin:
+        errs += validate_kube_finalizer_names(meta.get("finalizers"), f"{path}.finalizers")
     return errs
 
 
@@ -458,7 +481,7 @@ def _immutable(path: str, new: Any, old: Any, shown: str) -> list[Cause]:
 
 
 def validate_object_meta_update(
-    new: Mapping[str, Any], old: Mapping[str, Any], path: str = "metadata"
+    new: Mapping[str, Any], old: Mapping[str, Any], path: str = "metadata", *, builtin: bool = True
 ) -> list[Cause]:
     """ValidateObjectMetaUpdate. Like upstream's rest.BeforeUpdate, callers fill in uid,
     creationTimestamp and (for unconditional updates) resourceVersion from the old object first."""
@@ -496,4 +519,6 @@ def validate_object_meta_update(
     errs += validate_annotations(new.get("annotations"), f"{path}.annotations")
     errs += validate_owner_references(new.get("ownerReferences"), f"{path}.ownerReferences")
     errs += validate_managed_fields(new.get("managedFields"), f"{path}.managedFields")
+    if builtin:
+        errs += validate_kube_finalizer_names(new.get("finalizers"), f"{path}.finalizers")
     return errs
