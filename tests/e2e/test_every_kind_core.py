@@ -426,3 +426,13 @@ def test_invalid_manifests_are_refused_in_upstream_words(manifest: Obj, message:
     scope = [] if manifest["kind"] in ("Namespace", "Node") else ["-n", namespace]
     out = kubectl.fails(*scope, "create", "-f", "-", input=json.dumps(manifest))
     assert message in out, out
+
+
+def test_deprecated_resources_warn_on_every_request(kubectl: Kubectl, namespace: str) -> None:
+    # As upstream 1.33: kubectl prints the server's Warning header for every request.
+    for args in (("get", "endpoints"), ("get", "endpoints", "-o", "json"), ("get", "componentstatuses")):
+        proc = kubectl.run("-n", namespace, *args)
+        assert "Warning: v1 " in proc.stderr, (args, proc.stderr)
+    assert "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice" in kubectl.run("-n", namespace, "get", "ep").stderr
+    assert "v1 ComponentStatus is deprecated in v1.19+" in kubectl.run("get", "cs").stderr
+    assert "deprecated" not in kubectl.run("-n", namespace, "get", "endpointslices").stderr

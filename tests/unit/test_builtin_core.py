@@ -414,7 +414,7 @@ def test_endpoints_addresses() -> None:
         'subsets[0].addresses[1].ip: Invalid value: "bogus": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
         'subsets[0].addresses[1].ip: Invalid value: "bogus": must be a valid IP address',
     ]
-    assert s.warnings(ep, None) == ["v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"]
+    assert s.deprecation_warning == "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
 
 
 # --- ConfigMap, Secret ------------------------------------------------------------------------------------

@@ -1358,6 +1358,7 @@ class ComponentStatusStrategy(Strategy):
     kind = "ComponentStatus"
     resource = "componentstatuses"
     namespaced = False
+    deprecation_warning = "v1 ComponentStatus is deprecated in v1.19+"
 
     def attach(self, store: Any, options: Any) -> None:
         from kubelite.registry.store import ListPage

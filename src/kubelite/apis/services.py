@@ -1152,9 +1152,7 @@ def _validate_endpoint_address(addr: Obj, path: str) -> list[Cause]:
 class EndpointsStrategy(Strategy):
     kind = "Endpoints"
     resource = "endpoints"
-
-    def warnings(self, obj: Obj, old: Obj | None) -> list[str]:
-        return [ENDPOINTS_DEPRECATION]
+    deprecation_warning = ENDPOINTS_DEPRECATION
 
     def default(self, obj: Obj) -> None:
         for subset in as_list(obj.get("subsets")):

@@ -98,6 +98,8 @@ class ResourceHandlers:
     async def dispatch(self, request: Request) -> Response:
         info = request.info
         assert info is not None
+        if self.strategy.deprecation_warning:
+            request.warnings.append(self.strategy.deprecation_warning)
         sub = info.subresource
         verb = info.verb
         if sub and sub not in self.api.subresources:

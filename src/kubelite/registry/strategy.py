@@ -90,6 +90,10 @@ class Strategy:
     def canonicalize(self, obj: Obj) -> None:
         """Normalize equivalent representations before storing."""
 
+    # A deprecated resource's warning, sent with every request for it (as upstream's
+    # handlers do for deprecated APIs): "v1 Endpoints is deprecated in v1.33+; ...".
+    deprecation_warning = ""
+
     def warnings(self, obj: Obj, old: Obj | None) -> list[str]:
         return []
 
