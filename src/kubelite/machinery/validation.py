@@ -410,6 +410,8 @@ def validate_field_manager(manager: str, path: str) -> list[Cause]:
 def validate_managed_fields(entries: Sequence[Mapping[str, Any]] | None, path: str) -> list[Cause]:
     errs: list[Cause] = []
     for i, entry in enumerate(entries or []):
+        if not isinstance(entry, Mapping):
+            continue  # undecodable: the field manager replaces them with the live object's
         p = f"{path}[{i}]"
         op = entry.get("operation") or ""
         if op not in ("Apply", "Update"):

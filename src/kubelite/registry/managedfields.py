@@ -53,7 +53,8 @@ def stamp_managed_fields(
     obj: Obj, old: Obj | None, manager: str, operation: str, api_version: str, subresource: str = ""
 ) -> None:
     meta = obj.setdefault("metadata", {})
-    entries: list[Obj] = list(meta.get("managedFields") or (old or {}).get("metadata", {}).get("managedFields") or [])
+    keep_decodable_managed_fields(obj, old)
+    entries: list[Obj] = list(meta.get("managedFields") or [])
     fields = field_set(obj) if old is None else _changed(obj, old)
     if not fields and old is not None:
         meta["managedFields"] = entries
@@ -75,6 +76,36 @@ def stamp_managed_fields(
             entry["subresource"] = subresource
         entries.append(entry)
     meta["managedFields"] = entries
+
+
+def keep_decodable_managed_fields(obj: Obj, old: Obj | None) -> None:
+    """As upstream's field manager, before validation: managedFields a client sent that
+    cannot be decoded (or none at all) are replaced by the live object's, so clients that
+    do not know them never drop them by accident."""
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):
+        return
+    sent = meta.get("managedFields")
+    if sent and _decodable(sent):
+        return
+    live = (old or {}).get("metadata", {}).get("managedFields")
+    if live and _decodable(live):
+        meta["managedFields"] = live
+    else:
+        meta.pop("managedFields", None)
+
+
+def _decodable(entries: Any) -> bool:
+    return isinstance(entries, list) and all(
+        isinstance(e, dict) and e.get("operation") in ("Apply", "Update") and isinstance(e.get("manager", ""), str)
+        and _is_field_set(e.get("fieldsV1", {}))
+        for e in entries
+    )
+
+
+def _is_field_set(value: Any) -> bool:
+    """A FieldsV1 tree: objects all the way down ({"f:spec": {"f:replicas": {}}})."""
+    return isinstance(value, dict) and all(_is_field_set(v) for v in value.values())
 
 
 def _merge(a: Obj, b: Obj) -> Obj:

@@ -22,7 +22,7 @@ from kubelite.machinery import errors
 from kubelite.machinery.errors import StatusError
 from kubelite.machinery.objects import deep_copy
 from kubelite.machinery.validation import generate_name
-from kubelite.registry.managedfields import stamp_managed_fields
+from kubelite.registry.managedfields import keep_decodable_managed_fields, stamp_managed_fields
 from kubelite.registry.strategy import Strategy
 from kubelite.storage.interface import (
     CompactedError,
@@ -124,6 +124,7 @@ class Store:
         s.default(obj)
         for hook in self.admission:
             await hook("CREATE", obj, None, opts)
+        keep_decodable_managed_fields(obj, None)
         causes = s.validate(obj)
         if causes:
             raise self._invalid(meta.get("name", ""), causes)
@@ -186,6 +187,7 @@ class Store:
                 )
             meta["resourceVersion"] = old["metadata"]["resourceVersion"]
             self._keep_system_metadata(meta, old["metadata"])
+            keep_decodable_managed_fields(obj, old)
             if subresource:
                 s.prepare_for_subresource_update(subresource, obj, old)
                 obj_meta = obj["metadata"]

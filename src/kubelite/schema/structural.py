@@ -130,6 +130,8 @@ class _Node:
         self.items: _Node | None = None
 
 
+_ZERO: dict[str, Callable[[], Any]] = {"string": str, "object": dict}
+
 # The Python types each schema type accepts (bool is an int: excluded separately).
 _ACCEPTS: dict[str, tuple[type, ...]] = {
     "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float),
@@ -182,6 +184,12 @@ def _prune(value: Any, node: _Node, path: list[str], unknown: list[str]) -> None
         items = node.items
         if items is not None:
             for i, v in enumerate(value):
+                if v is None:
+                    # Go decodes null into a []string element as "", into a []struct one as {}.
+                    zero = _ZERO.get(items.want or "")
+                    if zero is not None:
+                        value[i] = zero()
+                    continue
                 path.append(f"[{i}]")
                 _prune(v, items, path, unknown)
                 path.pop()
