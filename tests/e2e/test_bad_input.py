@@ -483,3 +483,13 @@ def test_undecodable_managed_fields_and_null_list_items(raw: Raw, ns: str) -> No
     resp = raw.post(f"/api/v1/namespaces/{ns}/configmaps", body={"metadata": {"name": "nullitems", "finalizers": [None]}})
     assert resp.status_code == 422, resp.text
     assert 'metadata.finalizers' in resp.json()["message"]
+
+
+def test_list_at_a_future_resource_version_times_out_as_upstream(raw: Raw, ns: str) -> None:
+    current = int(raw.get(f"/api/v1/namespaces/{ns}/configmaps").json()["metadata"]["resourceVersion"])
+    resp = raw.get(f"/api/v1/namespaces/{ns}/configmaps",
+                   params={"resourceVersion": str(current + 100000), "resourceVersionMatch": "NotOlderThan"})
+    status = expect_status(resp, 504, "Timeout")
+    assert status["message"].startswith(f"Too large resource version: {current + 100000}, current: ")
+    assert status["details"]["causes"] == [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}]
+    assert status["details"]["retryAfterSeconds"] == 1 and resp.headers["Retry-After"] == "1"

@@ -153,7 +153,18 @@ def internal_error(err: str) -> StatusError:
 
 
 def timeout(message: str, retry_after: int = 0) -> StatusError:
-    return StatusError(504, "Timeout", message, {"retryAfterSeconds": retry_after} if retry_after else None)
+    # A Status that asks for a retry also says so in a Retry-After header (upstream's ErrorNegotiated).
+    return StatusError(504, "Timeout", message, {"retryAfterSeconds": retry_after} if retry_after else None,
+                       retry_after=retry_after or None)
+
+
+def too_large_resource_version(requested: int, current: int) -> StatusError:
+    """storage.NewTooLargeResourceVersionError: the cache did not reach the revision in time."""
+    return StatusError(
+        504, "Timeout", f"Too large resource version: {requested}, current: {current}",
+        {"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}], "retryAfterSeconds": 1},
+        retry_after=1,
+    )
 
 
 def field_error(kind: str, field: str, message: str) -> dict[str, str]:

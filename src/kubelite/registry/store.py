@@ -394,7 +394,7 @@ class Store:
             if await self.storage.current_revision() >= revision:
                 return
             await asyncio.sleep(0.1)
-        raise errors.timeout(f"Too large resource version: {revision}, current: {await self.storage.current_revision()}", 1)
+        raise errors.too_large_resource_version(revision, await self.storage.current_revision())
 
     def _key_of(self, obj: Obj) -> str:
         meta = obj["metadata"]
