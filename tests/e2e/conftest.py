@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from kubernetes import client, config
 
+from tests.e2e.helpers import Raw, make_namespace, raw_for
 from tests.e2e.server import KubeliteProcess
 
 
@@ -61,3 +62,26 @@ def namespace(kubectl: Kubectl) -> Iterator[str]:
     kubectl("create", "namespace", name)
     yield name
     kubectl.run("delete", "namespace", name, "--wait=false", check=False)
+
+
+# --- fixtures of the client-driven tests: a fresh namespace, typed APIs, raw HTTPS
+
+
+@pytest.fixture
+def ns(api_client: client.ApiClient) -> Iterator[str]:
+    yield from make_namespace(api_client)
+
+
+@pytest.fixture(scope="session")
+def core(api_client: client.ApiClient) -> client.CoreV1Api:
+    return client.CoreV1Api(api_client)
+
+
+@pytest.fixture(scope="session")
+def apps(api_client: client.ApiClient) -> client.AppsV1Api:
+    return client.AppsV1Api(api_client)
+
+
+@pytest.fixture(scope="session")
+def raw(kubelite: KubeliteProcess) -> Raw:
+    return raw_for(kubelite)

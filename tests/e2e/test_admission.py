@@ -3,18 +3,11 @@ comes from its PriorityClass (upstream's Priority plugin)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from kubernetes import client
 
-from tests.e2e.helpers import api_exception, exc_status, make_namespace
-
-
-@pytest.fixture
-def ns(api_client: client.ApiClient) -> Iterator[str]:
-    yield from make_namespace(api_client)
+from tests.e2e.helpers import api_exception, exc_status
 
 
 def pod(name: str, **spec: Any) -> dict[str, Any]:

@@ -20,11 +20,6 @@ from tests.e2e.server import KubeliteProcess
 MiB = 1024 * 1024
 
 
-@pytest.fixture(scope="module")
-def raw(kubelite: KubeliteProcess) -> Raw:
-    return raw_for(kubelite)
-
-
 @pytest.fixture
 def ns(api_client: client.ApiClient, raw: Raw) -> Iterator[str]:
     for name in make_namespace(api_client):

@@ -9,7 +9,6 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,20 +16,10 @@ import yaml
 from kubernetes import client, watch
 
 from tests.e2e.conftest import Kubectl
-from tests.e2e.helpers import Raw, expect_status, make_namespace, raw_for
+from tests.e2e.helpers import Raw, expect_status, raw_for
 from tests.e2e.server import KubeliteProcess
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
-
-
-@pytest.fixture
-def ns(api_client: client.ApiClient) -> Iterator[str]:
-    yield from make_namespace(api_client)
-
-
-@pytest.fixture(scope="module")
-def raw(kubelite: KubeliteProcess) -> Raw:
-    return raw_for(kubelite)
 
 
 def suffix() -> str:

@@ -6,27 +6,20 @@ port allocation (conflicts, release, restart); binding, eviction and the system 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from kubernetes import client
 
 from tests.e2e.conftest import Kubectl
-from tests.e2e.helpers import api_exception, exc_status, make_namespace, raw_for, wait_for
+from tests.e2e.helpers import api_exception, exc_status, raw_for, wait_for
 from tests.e2e.server import KubeliteProcess
 
 CA_DESCRIPTION = (
     "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the "
     "internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."
 )
-
-
-@pytest.fixture
-def ns(api_client: client.ApiClient) -> Iterator[str]:
-    yield from make_namespace(api_client)
 
 
 def get_json(kubectl: Kubectl, *args: str) -> Any:

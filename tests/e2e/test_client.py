@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from tests.e2e.helpers import (
     api_exception,
     exc_status,
     expect_status,
-    make_namespace,
     raw_for,
     unique,
     wait_for,
@@ -29,26 +27,6 @@ from tests.e2e.server import KubeliteProcess
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
 PARTIAL_LIST = "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io"
 PARTIAL = "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io"
-
-
-@pytest.fixture
-def ns(api_client: client.ApiClient) -> Iterator[str]:
-    yield from make_namespace(api_client)
-
-
-@pytest.fixture(scope="module")
-def core(api_client: client.ApiClient) -> client.CoreV1Api:
-    return client.CoreV1Api(api_client)
-
-
-@pytest.fixture(scope="module")
-def apps(api_client: client.ApiClient) -> client.AppsV1Api:
-    return client.AppsV1Api(api_client)
-
-
-@pytest.fixture(scope="module")
-def raw(kubelite: KubeliteProcess) -> Raw:
-    return raw_for(kubelite)
 
 
 def as_dict(api_client: client.ApiClient, obj: Any) -> dict[str, Any]:

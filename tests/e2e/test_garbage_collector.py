@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from kubernetes import client
 
 from tests.e2e.conftest import Kubectl
@@ -23,21 +22,6 @@ from tests.e2e.helpers import make_namespace, unique, wait_for
 from tests.e2e.server import KubeliteProcess
 
 HOLD = "example.com/hold"
-
-
-@pytest.fixture
-def ns(api_client: client.ApiClient) -> Iterator[str]:
-    yield from make_namespace(api_client)
-
-
-@pytest.fixture(scope="module")
-def core(api_client: client.ApiClient) -> client.CoreV1Api:
-    return client.CoreV1Api(api_client)
-
-
-@pytest.fixture(scope="module")
-def apps(api_client: client.ApiClient) -> client.AppsV1Api:
-    return client.AppsV1Api(api_client)
 
 
 def owner_ref(api_version: str, kind: str, owner: Any, *, block: bool | None = None, controller: bool = False) -> dict[str, Any]:

@@ -19,22 +19,6 @@ from kubernetes import client, config, watch
 from tests.e2e.helpers import Raw, api_exception, exc_status, expect_status, make_namespace, raw_for
 from tests.e2e.server import KubeliteProcess
 
-
-@pytest.fixture
-def ns(api_client: client.ApiClient) -> Iterator[str]:
-    yield from make_namespace(api_client)
-
-
-@pytest.fixture(scope="module")
-def core(api_client: client.ApiClient) -> client.CoreV1Api:
-    return client.CoreV1Api(api_client)
-
-
-@pytest.fixture(scope="module")
-def raw(kubelite: KubeliteProcess) -> Raw:
-    return raw_for(kubelite)
-
-
 # Every namespace holds the CA bundle ConfigMap its controller keeps; the tests watch their own.
 SYSTEM_CONFIGMAP = "kube-root-ca.crt"
 
