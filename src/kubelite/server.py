@@ -19,6 +19,7 @@ from kubelite.auth.pki import PKI, ensure_pki, write_kubeconfig
 from kubelite.config import Options
 from kubelite.controllers.garbagecollector import GarbageCollector
 from kubelite.controllers.namespace import NamespaceController, NamespaceLifecycle
+from kubelite.controllers.serviceips import start_service_ip_objects
 from kubelite.controllers.system import start_system_controllers
 from kubelite.endpoints.handlers import ResourceHandlers, ServedResource
 from kubelite.filters.audit import AuditSink, file_sink
@@ -119,6 +120,7 @@ async def build_server(options: Options, server_address: str, pki: PKI) -> APISe
     owner_kinds = {(h.api.group, h.api.version, h.api.kind): h.store for h in handlers.values()}
     gc_task = asyncio.create_task(GarbageCollector(stores.values(), owner_kinds).run(), name="garbage collector")
     system_tasks = await start_system_controllers(stores, options, server_address, pki)
+    system_tasks += await start_service_ip_objects(stores, options)
 
     async def storage_ok() -> bool:
         try:

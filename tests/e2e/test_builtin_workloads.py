@@ -65,6 +65,24 @@ def test_local_api_services(kubectl: Kubectl) -> None:
     assert rows[1].split()[:3] == ["v1.apps", "Local", "True"]
 
 
+def test_service_cidr_and_ip_addresses(kubectl: Kubectl, namespace: str) -> None:
+    # 1.33 allocates ClusterIPs from ServiceCIDRs and records each in an IPAddress.
+    cidr = get_json(kubectl, "servicecidrs", "kubernetes")
+    assert cidr["spec"]["cidrs"] == ["10.96.0.0/12"] and cidr["metadata"]["finalizers"] == ["networking.k8s.io/service-cidr-finalizer"]
+    assert [(c["type"], c["status"], c["message"]) for c in cidr["status"]["conditions"]] == [
+        ("Ready", "True", "Kubernetes Service CIDR is ready")]
+    kubectl("-n", namespace, "create", "service", "clusterip", "web", "--tcp=80:8080")
+    ip = get_json(kubectl, "-n", namespace, "service", "web")["spec"]["clusterIP"]
+    address = wait_for(lambda: get_json(kubectl, "ipaddress", ip) if kubectl.run("get", "ipaddress", ip, check=False).returncode == 0 else None,
+                       what="IPAddress of the service")
+    assert address["spec"]["parentRef"] == {"resource": "services", "namespace": namespace, "name": "web"}
+    assert address["metadata"]["labels"] == {"ipaddress.kubernetes.io/ip-family": "IPv4",
+                                             "ipaddress.kubernetes.io/managed-by": "ipallocator.k8s.io"}
+    kubectl("-n", namespace, "delete", "service", "web")
+    wait_for(lambda: kubectl.run("get", "ipaddress", ip, check=False).returncode != 0, what="IPAddress released")
+    assert get_json(kubectl, "ipaddress", "10.96.0.1")["spec"]["parentRef"]["name"] == "kubernetes"
+
+
 def test_default_service_account_and_root_ca_in_every_namespace(kubectl: Kubectl, kubelite: KubeliteProcess, namespace: str) -> None:
     wait_for(lambda: kubectl.run("-n", namespace, "get", "serviceaccount", "default", check=False).returncode == 0,
              what="default service account")

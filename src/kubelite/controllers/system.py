@@ -140,7 +140,7 @@ class SystemObjects:
         except errors.StatusError as exc:
             if exc.code != 404:
                 raise
-            with _logged("creating the kubernetes service"):
+            with logged("creating the kubernetes service"):
                 await store.create("default", self.kubernetes_service(), APISERVER)
             return
         ports = current.get("spec", {}).get("ports") or []
@@ -150,7 +150,7 @@ class SystemObjects:
                 old["spec"]["ports"] = self.kubernetes_service()["spec"]["ports"]
                 return old
 
-            with _logged("updating the kubernetes service"):
+            with logged("updating the kubernetes service"):
                 await store.update("default", "kubernetes", retarget, APISERVER)
 
     async def ensure_direct(self, prefix: str, obj: Obj, generation: bool = False) -> None:
@@ -200,7 +200,7 @@ class SystemObjects:
         async def one(name: str, value: int, description: str) -> None:
             obj = {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": name},
                    "value": value, "description": description, "preemptionPolicy": "PreemptLowerPriority"}
-            await _create_if_missing(store, "", obj, APISERVER)
+            await create_if_missing(store, "", obj, APISERVER)
 
         await asyncio.gather(*(one(*pc) for pc in SYSTEM_PRIORITY_CLASSES))
 
@@ -215,7 +215,7 @@ class SystemObjects:
     async def _ensure_api_service(self, store: Store, group: str, version: str) -> None:
         group_priority, version_priority = LOCAL_API_SERVICE_PRIORITIES[(group, version)]
         name = f"{version}.{group}"
-        await _create_if_missing(store, "", {
+        await create_if_missing(store, "", {
             "apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService", "metadata": {"name": name},
             "spec": {"group": group, "version": version, "groupPriorityMinimum": group_priority,
                      "versionPriority": version_priority},
@@ -231,7 +231,7 @@ class SystemObjects:
         current = await store.get("", name)
         if not any(c.get("type") == "Available" and c.get("status") == "True" and c.get("reason") == "Local"
                    for c in (current.get("status") or {}).get("conditions") or []):
-            with _logged(f"marking APIService {name} available"):
+            with logged(f"marking APIService {name} available"):
                 await store.update("", name, available, APISERVER, subresource="status")
 
     # --- per namespace
@@ -248,7 +248,7 @@ class SystemObjects:
         jobs: list[Awaitable[None]] = []
         if sa_store is not None:
             sa = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": namespace}}
-            jobs.append(_create_if_missing(sa_store, namespace, sa, CONTROLLER_MANAGER))
+            jobs.append(create_if_missing(sa_store, namespace, sa, CONTROLLER_MANAGER))
         if cm_store is not None:
             jobs.append(self.ensure_root_ca(namespace))
         await asyncio.gather(*jobs)
@@ -260,7 +260,7 @@ class SystemObjects:
             current = await store.get(namespace, ROOT_CA_CONFIGMAP)
         except errors.StatusError as exc:
             if exc.code == 404:
-                await _create_if_missing(store, namespace, want, CONTROLLER_MANAGER)
+                await create_if_missing(store, namespace, want, CONTROLLER_MANAGER)
             return
         if current.get("data") == want["data"] and (current.get("metadata", {}).get("annotations") or {}).get(
                 "kubernetes.io/description") == ROOT_CA_DESCRIPTION:
@@ -277,7 +277,7 @@ class SystemObjects:
             await store.update(namespace, ROOT_CA_CONFIGMAP, reset, CONTROLLER_MANAGER)
 
 
-async def _create_if_missing(store: Store, namespace: str, obj: Obj, opts: WriteOptions) -> None:
+async def create_if_missing(store: Store, namespace: str, obj: Obj, opts: WriteOptions) -> None:
     try:
         await store.get(namespace, obj["metadata"]["name"])
         return
@@ -293,7 +293,7 @@ async def _create_if_missing(store: Store, namespace: str, obj: Obj, opts: Write
 
 
 @contextlib.contextmanager
-def _logged(what: str) -> Iterator[None]:
+def logged(what: str) -> Iterator[None]:
     """Log (do not raise) a refusal met while keeping a system object."""
     try:
         yield
@@ -301,7 +301,7 @@ def _logged(what: str) -> Iterator[None]:
         log.warning("%s: %s", what, exc.message)
 
 
-async def _watch_forever(store: Store, namespace: str, handle: Callable[[WatchEvent], Awaitable[None]],
+async def watch_forever(store: Store, namespace: str, handle: Callable[[WatchEvent], Awaitable[None]],
                          initial: Callable[[list[Obj]], Awaitable[None]] | None = None) -> None:
     """List, then watch, calling handle for every event; start over when the watch ends."""
     while True:
@@ -344,7 +344,7 @@ async def start_system_controllers(
             if event.type == "ADDED" and _active(event.obj):
                 await system.ensure_namespace(event.obj["metadata"]["name"])
 
-        tasks.append(asyncio.create_task(_watch_forever(namespaces, "", namespace_event, all_namespaces)))
+        tasks.append(asyncio.create_task(watch_forever(namespaces, "", namespace_event, all_namespaces)))
 
         async def namespace_alive(name: str) -> bool:
             try:
@@ -359,7 +359,7 @@ async def start_system_controllers(
                 if event.type == "DELETED" and meta.get("name") == "default" and await namespace_alive(meta.get("namespace", "")):
                     await system.ensure_namespace(meta["namespace"])
 
-            tasks.append(asyncio.create_task(_watch_forever(sa_store, "", sa_event)))
+            tasks.append(asyncio.create_task(watch_forever(sa_store, "", sa_event)))
         cm_store = stores.get(CONFIG_MAPS)
         if cm_store is not None:
             async def cm_event(event: WatchEvent) -> None:
@@ -369,7 +369,7 @@ async def start_system_controllers(
                 if event.type == "DELETED" or event.obj.get("data") != {"ca.crt": system.ca_pem}:
                     await system.ensure_root_ca(meta["namespace"])
 
-            tasks.append(asyncio.create_task(_watch_forever(cm_store, "", cm_event)))
+            tasks.append(asyncio.create_task(watch_forever(cm_store, "", cm_event)))
 
     async def kubernetes_event(event: WatchEvent) -> None:
         if event.type == "DELETED" and event.obj["metadata"].get("name") == "kubernetes":
@@ -378,5 +378,5 @@ async def start_system_controllers(
     for prefix in (SERVICES, ENDPOINTS, ENDPOINT_SLICES):
         store = stores.get(prefix)
         if store is not None:
-            tasks.append(asyncio.create_task(_watch_forever(store, "default", kubernetes_event)))
+            tasks.append(asyncio.create_task(watch_forever(store, "default", kubernetes_event)))
     return tasks
