@@ -677,3 +677,24 @@ def test_list_and_get_carry_kind_and_api_version(raw: Raw, ns: str) -> None:
     deps = raw.get(f"/apis/apps/v1/namespaces/{ns}/deployments").json()
     assert (deps["kind"], deps["apiVersion"], deps["items"]) == ("DeploymentList", "apps/v1", [])
     assert json.loads(raw.get(cm_path(ns, "kv")).text)["kind"] == "ConfigMap"
+
+
+def test_long_lists_are_streamed_whole(raw: Raw, core: client.CoreV1Api, ns: str) -> None:
+    # More than 1,000 items go out in pieces (chunked): the body must still be one valid list,
+    # the same as the pages of a paginated list, and typed clients must read it.
+    for i in range(1100):
+        assert raw.post(f"/api/v1/namespaces/{ns}/configmaps", body={"metadata": {"name": f"cm-{i:04d}"}, "data": {"i": str(i)}}).status_code == 201
+    resp = raw.get(f"/api/v1/namespaces/{ns}/configmaps")
+    assert resp.status_code == 200 and resp.headers.get("content-type") == "application/json"
+    whole = resp.json()
+    assert (whole["kind"], whole["apiVersion"]) == ("ConfigMapList", "v1") and whole["metadata"]["resourceVersion"]
+    paged, token = [], ""
+    while True:
+        page = raw.get(f"/api/v1/namespaces/{ns}/configmaps", params={"limit": "400", **({"continue": token} if token else {})}).json()
+        paged += page["items"]
+        token = page["metadata"].get("continue", "")
+        if not token:
+            break
+    assert whole["items"] == paged and len(paged) == 1101  # with kube-root-ca.crt
+    assert len(core.list_namespaced_config_map(ns).items) == 1101
+    assert len(yaml.safe_load(raw.get(f"/api/v1/namespaces/{ns}/configmaps", accept="application/yaml").text)["items"]) == 1101

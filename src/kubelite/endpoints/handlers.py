@@ -4,7 +4,7 @@ the storage version, call the store, convert back and encode the response."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +70,23 @@ def _field_validation(request: Request) -> str:
     if value not in ("Strict", "Warn", "Ignore"):
         raise errors.invalid("meta.k8s.io", "CreateOptions", "", [errors.not_supported("fieldValidation", value, ["Ignore", "Strict", "Warn"])])
     return value
+
+
+# Lists longer than this are encoded and sent in pieces: the client receives while the
+# server encodes, and other requests are served in between instead of waiting for one
+# long encode (10,000 Pods are ~36 MB of JSON).
+_STREAM_LIST_ITEMS = 1000
+_STREAM_LIST_CHUNK = 500
+
+
+async def _streamed_list(head: Obj, items: list[Obj], out: Callable[[Obj], Obj]) -> AsyncIterator[bytes]:
+    # The items are the watch cache's snapshot: shared, never changed in place, so they
+    # can be encoded after the handler has returned.
+    yield orjson.dumps(head)[:-1] + b',"items":['
+    for start in range(0, len(items), _STREAM_LIST_CHUNK):
+        chunk = orjson.dumps([out(item) for item in items[start:start + _STREAM_LIST_CHUNK]])[1:-1]
+        yield b"," + chunk if start else chunk
+    yield b"]}"
 
 
 def _proxy_target_name(target: str, kind: str) -> str:
@@ -273,12 +290,10 @@ class ResourceHandlers:
         elif media.as_kind in ("PartialObjectMetadataList", "PartialObjectMetadata"):
             body = partial_metadata_list(page.items, list_meta, media.as_version)
         else:
-            body = {
-                "kind": f"{self.api.kind}List",
-                "apiVersion": self.api.api_version,
-                "metadata": list_meta,
-                "items": [self._out(i) for i in page.items],
-            }
+            head = {"kind": f"{self.api.kind}List", "apiVersion": self.api.api_version, "metadata": list_meta}
+            if media.media == negotiation.JSON and len(page.items) > _STREAM_LIST_ITEMS:
+                return Response(200, content_type=media.content_type, stream=_streamed_list(head, page.items, self._out))
+            body = {**head, "items": [self._out(i) for i in page.items]}
         return Response(200, negotiation.encode(body, media), media.content_type)
 
     async def watch(self, request: Request) -> Response:
