@@ -31,7 +31,7 @@ import logging
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 
-from kubelite.machinery.objects import deep_copy
+from kubelite.machinery.objects import deep_copy, share_strings
 from kubelite.storage.interface import (
     CompactedError,
     KeyNotFoundError,
@@ -221,6 +221,7 @@ class Cacher:
             self._bcast = Broadcaster(self._bcast.capacity)
         self._objects = {}
         for obj in lr.items:
+            share_strings(obj)
             self._objects[self._key_func(self.prefix, obj)] = obj
         self._keys = sorted(self._objects)
         self._window.clear()
@@ -241,6 +242,7 @@ class Cacher:
                 i = bisect.bisect_left(self._keys, key)
                 del self._keys[i]
         else:
+            share_strings(ev.obj)
             self._objects[key] = ev.obj
             if old is None:
                 bisect.insort(self._keys, key)
