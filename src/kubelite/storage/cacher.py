@@ -1,20 +1,25 @@
 """Cacher: the watch cache in front of a Storage for ONE resource prefix (upstream's cacher).
 
-It lists + watches the storage once and keeps, in memory, every current object under
-its prefix (a dict plus a sorted key list) and a window of the most recent events.
-list and watch are served from memory; writes, get and count go to the storage.
+It keeps, in memory, every current object under its prefix (a dict plus a sorted key
+list) and a window of the most recent events; list, watch and get are served from
+memory, and the first read of guaranteed_update and delete too (a stale copy only
+fails the storage's compare-and-swap, which then re-reads, as upstream's
+cachedExistingObject). Repeated short string values of the cached objects are kept
+once (share_strings).
+
+Live mode (a storage with `listen`, i.e. SQLite in this process): the storage hands
+each committed change to the cache synchronously, before the writer is answered, so
+the cache is exactly as current as the storage at every point on the loop and a
+consistent read needs no wait. Otherwise (a remote storage) the cache lists and
+watches it, and list(revision=0) waits until the cache has caught up with
+storage.current_revision(), asking for a progress bookmark so a quiet prefix catches
+up too; after `consistent_read_timeout` it reads the storage instead.
 
 Sharing: an event object (and the object in it) is built once per change and shared
 by the cache and every watcher; list items are the cached objects themselves.
-Callers must treat them as immutable and copy before mutating (orjson round trip or
-copy.deepcopy).
+Callers must treat them as immutable and copy before mutating (get returns a copy).
 
-Consistency: list(revision=0) is a consistent read (upstream's consistent read from
-cache): it fetches storage.current_revision() and waits until the cache has caught up
-to it, asking the storage for a progress bookmark so a quiet prefix catches up too;
-after `consistent_read_timeout` it falls back to the storage.
-
-If the storage watch breaks (overflow, storage error), the cache re-lists and every
+If the storage's events break (overflow, storage error), the cache re-lists and every
 watcher of the cache is ended (without error, as upstream): clients re-watch from
 the last revision they saw, which the storage answers or rejects as compacted.
 """

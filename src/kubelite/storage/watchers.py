@@ -1,8 +1,11 @@
-"""In-process watch fan-out: a bounded per-watcher queue and a prefix broadcaster.
+"""In-process watch fan-out: a bounded per-watcher queue, a synchronous listener, a
+prefix broadcaster, and watches read as batches (QueueSource).
 
 Both backends' live watches and the watch cache use these. Events are pushed
 synchronously on the event loop, in revision order; one event object is shared by
-every watcher it matches (never copied per watcher).
+every watcher it matches (never copied per watcher). A consumer takes every event
+that has arrived at once, and a broadcaster with many watchers wakes each of them once
+for a burst of events (the delay grows with their number, at most 25 ms).
 """
 
 from __future__ import annotations
