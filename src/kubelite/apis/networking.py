@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from kubelite.apis.generic import GenerationStrategy, as_dict, invalid_slice, is_int, path_segment_name_errors
+from kubelite.apis.podspec import port_name_errors
 from kubelite.endpoints.table import age
 from kubelite.machinery import errors, validation
 from kubelite.machinery.labels import selector_from_label_selector
@@ -21,7 +22,6 @@ INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 MAX_INGRESS_CLASS_CONTROLLER_LENGTH = 250
 _INVALID_PATH_SEQUENCES = ("//", "/./", "/../", "%2f", "%2F")
 _INVALID_PATH_SUFFIXES = ("/..", "/.")
-_PORT_NAME_CHARSET = re.compile(r"^[-a-z0-9]+$")
 _WILDCARD_FMT = r"\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
 _WILDCARD_RE = re.compile(_WILDCARD_FMT)
 _WILDCARD_ERR = ("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must "
@@ -29,22 +29,6 @@ _WILDCARD_ERR = ("a wildcard DNS-1123 subdomain must start with '*.', followed b
 _HTTP_PATH_FMT = r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+"
 _HTTP_PATH_RE = re.compile(_HTTP_PATH_FMT)
 CIDR_ERROR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
-
-
-def port_name_errors(name: str) -> list[str]:
-    """Upstream's IsValidPortName (an IANA service name)."""
-    errs = []
-    if len(name) > 15:
-        errs.append(validation.max_len_error(15))
-    if not _PORT_NAME_CHARSET.match(name):
-        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
-    if not re.search("[a-z]", name):
-        errs.append("must contain at least one letter (a-z)")
-    if "--" in name:
-        errs.append("must not contain consecutive hyphens")
-    if name and (name[0] == "-" or name[-1] == "-"):
-        errs.append("must not begin or end with a hyphen")
-    return errs
 
 
 def port_number_errors(port: Any) -> list[str]:

@@ -52,8 +52,9 @@ def _changed(new: Any, old: Any) -> Obj:
 def stamp_managed_fields(
     obj: Obj, old: Obj | None, manager: str, operation: str, api_version: str, subresource: str = ""
 ) -> None:
+    """Record the write in managedFields. The store has already run
+    keep_decodable_managed_fields (before validation), so every entry is well formed."""
     meta = obj.setdefault("metadata", {})
-    keep_decodable_managed_fields(obj, old)
     entries: list[Obj] = list(meta.get("managedFields") or [])
     fields = field_set(obj) if old is None else _changed(obj, old)
     if not fields and old is not None:

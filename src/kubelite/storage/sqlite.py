@@ -172,7 +172,7 @@ class SQLiteStorage:
         """On the loop, once per committed batch: fan out the changes, then wake the writers."""
         if rev > self._rev:
             self._rev = rev
-        if changes and len(self._bcast):
+        if changes:
             for ch in changes:
                 self._bcast.publish(ch[1], ch, _event_from_change)
         for fut, res in outcomes:
