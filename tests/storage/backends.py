@@ -8,7 +8,7 @@ prefix a Cacher would serve.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from kubelite.storage.cacher import Cacher
 from kubelite.storage.interface import Storage
@@ -48,15 +48,35 @@ class SQLiteBackend:
             self.storage = None
 
 
+class WatchedSQLite:
+    """The SQLite storage as a remote storage looks to the watch cache: without the
+    synchronous `listen`, so the cache lists, watches and waits for progress (the mode
+    an etcd backend uses)."""
+
+    _HIDDEN = frozenset({"listen", "unlisten", "revision"})
+
+    def __init__(self, storage: SQLiteStorage) -> None:
+        self._storage = storage
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._HIDDEN:
+            raise AttributeError(name)
+        return getattr(self._storage, name)
+
+
 class CacherBackend:
-    """The watch cache for PREFIX in front of SQLite."""
+    """The watch cache for PREFIX in front of SQLite, kept current synchronously."""
+
+    listening = True
 
     def __init__(self, tmp_path: Path) -> None:
         self.inner = SQLiteBackend(tmp_path)
         self.cacher: Cacher | None = None
 
     async def open(self) -> Storage:
-        storage = await self.inner.open()
+        storage: Any = await self.inner.open()
+        if not self.listening:
+            storage = WatchedSQLite(storage)
         self.cacher = Cacher(storage, PREFIX, window=1000, bookmark_interval=None)
         await self.cacher.start()
         return self.cacher
@@ -72,4 +92,12 @@ class CacherBackend:
         await self.inner.close()
 
 
-BACKENDS: dict[str, type[Backend]] = {"sqlite": SQLiteBackend, "cacher": CacherBackend}
+class WatchingCacherBackend(CacherBackend):
+    """The watch cache for PREFIX in front of SQLite, kept current by a watch."""
+
+    listening = False
+
+
+BACKENDS: dict[str, type[Backend]] = {
+    "sqlite": SQLiteBackend, "cacher": CacherBackend, "cacher-watching": WatchingCacherBackend,
+}
