@@ -14,6 +14,7 @@ import pytest
 import requests
 from kubernetes import client
 
+from tests.e2e.conftest import Kubectl
 from tests.e2e.helpers import Raw, expect_status, expect_statuses, make_namespace, raw_for
 from tests.e2e.server import KubeliteProcess
 
@@ -488,3 +489,12 @@ def test_list_at_a_future_resource_version_times_out_as_upstream(raw: Raw, ns: s
     assert status["message"].startswith(f"Too large resource version: {current + 100000}, current: ")
     assert status["details"]["causes"] == [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}]
     assert status["details"]["retryAfterSeconds"] == 1 and resp.headers["Retry-After"] == "1"
+
+
+def test_bare_finalizer_names_are_refused_on_built_in_kinds(kubectl: Kubectl, ns: str) -> None:
+    manifest = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fin", "namespace": ns, "finalizers": ["mine"]}}
+    out = kubectl.fails("create", "-f", "-", input=json.dumps(manifest))
+    assert 'metadata.finalizers[0]: Invalid value: "mine": name is neither a standard finalizer name nor is it fully qualified' in out
+    manifest["metadata"]["finalizers"] = ["example.com/mine", "kubernetes"]
+    assert "configmap/fin created" in kubectl("create", "-f", "-", input=json.dumps(manifest))
+    kubectl("-n", ns, "patch", "configmap", "fin", "--type=json", "-p", '[{"op": "remove", "path": "/metadata/finalizers"}]')
