@@ -159,19 +159,6 @@ class Store:
         """Returns (object, created)."""
         s = self.strategy
         key = self.key(namespace, name)
-        try:
-            current = await self.storage.get(key)
-        except KeyNotFoundError:
-            current = None
-        if current is None:
-            if subresource or not (s.allow_create_on_update or force_allow_create):
-                raise self._not_found(name)
-            obj = await new_object({})
-            meta = obj.setdefault("metadata", {})
-            if meta.get("resourceVersion"):
-                raise self._not_found(name)
-            return await self.create(namespace, obj, opts), True
-
         state: dict[str, Any] = {}
 
         async def apply(old: Obj) -> Obj | None:
@@ -216,7 +203,13 @@ class Store:
         try:
             result = await self.storage.guaranteed_update(key, apply)
         except KeyNotFoundError:
-            raise self._not_found(name) from None
+            # Absent: a PUT may create it (upstream's AllowCreateOnUpdate).
+            if subresource or not (s.allow_create_on_update or force_allow_create):
+                raise self._not_found(name) from None
+            obj = await new_object({})
+            if obj.setdefault("metadata", {}).get("resourceVersion"):
+                raise self._not_found(name) from None
+            return await self.create(namespace, obj, opts), True
         except ConflictError as exc:
             raise errors.conflict(s.group, s.resource, name, exc.message) from None
         if "dry_run" in state:
